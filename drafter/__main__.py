@@ -1,0 +1,5 @@
+"""Run drafter as `python -m drafter`."""
+
+from .cli import main
+
+main()

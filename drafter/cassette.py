@@ -1,0 +1,221 @@
+"""Cassettes: a run's arXiv response and model exchanges in readable YAML, recorded at drafter's client seam and replayed offline."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .arxiv import ArxivId, FeedResponse
+from .errors import CassetteError, ReplayMiss
+from .llm import ChatClient, ChatRequest, ChatResponse, Usage
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the answer it got."""
+
+    label: str
+    attempt: int
+    position: int
+    request: dict[str, Any]
+    response: ChatResponse
+
+
+def _key(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
+
+
+# -- YAML with block scalars -----------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(feed: FeedResponse | None, exchanges: list[Exchange]) -> str:
+    """Return the cassette text for a run, in the order of the post's parts, so re-recording is stable."""
+    ordered = sorted(exchanges, key=lambda e: (e.position, e.attempt))
+    document: dict[str, Any] = {"drafter_cassette": FORMAT_VERSION}
+    if feed is not None:
+        document["arxiv"] = {"url": feed.url, "status": feed.status, "body": feed.body}
+    document["exchanges"] = [
+        {
+            "label": e.label,
+            "attempt": e.attempt,
+            "position": e.position,
+            "request": e.request,
+            "response": {
+                "content": e.response.content,
+                "finish_reason": e.response.finish_reason,
+                "usage": {
+                    "prompt_tokens": e.response.usage.prompt_tokens,
+                    "completion_tokens": e.response.usage.completion_tokens,
+                    "cached_tokens": e.response.usage.cached_tokens,
+                },
+            },
+        }
+        for e in ordered
+    ]
+    header = (
+        "# drafter cassette: the arXiv response and every model exchange of one run, in post order.\n"
+        "# Replay it with `drafter new <id> --replay <this file>`. It never holds an API key.\n"
+    )
+    return header + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
+    """Read a cassette file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CassetteError(str(path), "no such file; record one with --record") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise CassetteError(str(path), f"cannot be read ({' '.join(str(error).split())[:120]})") from None
+    if not isinstance(data, dict) or data.get("drafter_cassette") != FORMAT_VERSION:
+        raise CassetteError(str(path), f"is not a drafter cassette of format {FORMAT_VERSION}")
+    feed = None
+    if isinstance(data.get("arxiv"), dict):
+        arxiv = data["arxiv"]
+        feed = FeedResponse(url=arxiv["url"], status=int(arxiv["status"]), body=arxiv["body"])
+    exchanges = []
+    try:
+        for item in data.get("exchanges") or []:
+            answer = item["response"]
+            usage = answer.get("usage") or {}
+            exchanges.append(Exchange(
+                label=item.get("label", ""),
+                attempt=int(item.get("attempt", 1)),
+                position=int(item.get("position", 0)),
+                request=item["request"],
+                response=ChatResponse(
+                    content=answer["content"],
+                    finish_reason=answer.get("finish_reason", "stop"),
+                    usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)),
+                                int(usage.get("cached_tokens", 0))),
+                    model=item["request"].get("model", ""),
+                ),
+            ))
+    except (KeyError, TypeError, ValueError) as error:
+        raise CassetteError(str(path), f"has a malformed exchange ({error})") from None
+    return feed, exchanges
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- the two clients -------------------------------------------------------------------------
+
+class Recorder:
+    """A ChatClient that passes requests to another and keeps every exchange, for `save()`."""
+
+    def __init__(self, inner: ChatClient, path: Path) -> None:
+        self.inner = inner
+        self.path = path
+        self.feed: FeedResponse | None = None
+        self.exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Answer through the inner client and record the exchange."""
+        response = self.inner.complete(request)
+        with self._lock:
+            self.exchanges.append(Exchange(request.label, request.attempt, request.position, request.payload(), response))
+        return response
+
+    def save(self) -> None:
+        """Write what was recorded so far."""
+        try:
+            write_atomically(self.path, dump(self.feed, self.exchanges))
+        except OSError as error:
+            raise CassetteError(str(self.path), f"cannot be written ({error.strerror})") from None
+
+
+class Player:
+    """A ChatClient that answers from a cassette and never touches the network."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.feed, self.exchanges = load(path)
+        self._queues: dict[str, list[Exchange]] = {}
+        for exchange in self.exchanges:
+            self._queues.setdefault(_key(exchange.request), []).append(exchange)
+        self._lock = threading.Lock()
+
+    def feed_for(self, arxiv_id: ArxivId) -> FeedResponse:
+        """Return the recorded arXiv response, checking it is for the paper asked for."""
+        if self.feed is None:
+            raise CassetteError(str(self.path), "holds no arXiv response; record it with drafter new --record")
+        if f"id_list={arxiv_id}" not in self.feed.url and f"id_list={arxiv_id.base}" not in self.feed.url:
+            recorded = self.feed.url.split("id_list=")[-1].split("&")[0]
+            raise CassetteError(str(self.path), f"was recorded for {recorded}, not {arxiv_id}")
+        return self.feed
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Return the recorded answer to this exact request, in recorded order for repeats."""
+        payload = request.payload()
+        with self._lock:
+            queue = self._queues.get(_key(payload))
+            if queue:
+                return queue.pop(0).response
+        raise ReplayMiss(str(self.path), request.label or "a request", self.describe_miss(request))
+
+    def describe_miss(self, request: ChatRequest) -> str:
+        """Say how a request differs from the closest recorded one."""
+        if not self.exchanges:
+            return "the cassette holds no exchanges"
+        payload = request.payload()
+        same_label = [e for e in self.exchanges if e.label == request.label]
+        candidates = same_label or self.exchanges
+        sent = _key(payload)
+        closest = max(candidates, key=lambda e: difflib.SequenceMatcher(None, _key(e.request), sent, autojunk=False).quick_ratio())
+        if not same_label:
+            return f"the cassette has no exchange for {request.label!r}; closest is {closest.label!r}"
+        return describe_difference(closest.request, payload)
+
+
+def describe_difference(recorded: dict[str, Any], sent: dict[str, Any]) -> str:
+    """Say in one line where a sent request first differs from a recorded one."""
+    for field_name in ("model", "temperature", "max_tokens"):
+        if recorded.get(field_name) != sent.get(field_name):
+            return f"{field_name} is {sent.get(field_name)!r}, recorded {recorded.get(field_name)!r}"
+    old, new = recorded.get("messages", []), sent.get("messages", [])
+    if len(old) != len(new):
+        return f"{len(new)} messages sent, {len(old)} recorded"
+    for number, (a, b) in enumerate(zip(old, new), start=1):
+        if a == b:
+            continue
+        if a.get("role") != b.get("role"):
+            return f"message {number} has role {b.get('role')!r}, recorded {a.get('role')!r}"
+        old_lines, new_lines = a.get("content", "").splitlines(), b.get("content", "").splitlines()
+        for line_number, (x, y) in enumerate(zip(old_lines, new_lines), start=1):
+            if x != y:
+                return f"message {number} ({b.get('role')}) line {line_number} is {y[:60]!r}, recorded {x[:60]!r}"
+        return f"message {number} ({b.get('role')}) has {len(new_lines)} lines, recorded {len(old_lines)}"
+    return "the request matches, but its recorded answers were already used"

@@ -1,0 +1,192 @@
+"""The one exception family of drafter: every message is one line built from fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class DrafterError(Exception):
+    """Base of every error drafter reports to a user; `exit_code` is what the CLI exits with."""
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        # Messages must stay on one line whatever a field holds.
+        return " ".join(super().__str__().split())
+
+
+class InvalidArxivId(DrafterError):
+    """The text given is not an arXiv identifier in any accepted form."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"{text!r} is not an arXiv ID; use a form like 2106.09685, 2106.09685v2, "
+            "hep-th/9901001 or https://arxiv.org/abs/2106.09685"
+        )
+
+
+class PaperNotFound(DrafterError):
+    """arXiv answered with an empty feed for a well-formed identifier."""
+
+    def __init__(self, arxiv_id: str) -> None:
+        self.arxiv_id = arxiv_id
+        super().__init__(
+            f"arXiv has no paper {arxiv_id}; check the ID for a typo (see https://arxiv.org/abs/{arxiv_id})"
+        )
+
+
+class ArxivRejected(DrafterError):
+    """arXiv answered with its error entry instead of a paper."""
+
+    def __init__(self, arxiv_id: str, reason: str) -> None:
+        self.arxiv_id = arxiv_id
+        self.reason = reason
+        super().__init__(f"arXiv rejected the ID {arxiv_id}: {reason}; check the ID for a typo")
+
+
+class ArxivUnavailable(DrafterError):
+    """The arXiv API could not be reached or answered with an HTTP error."""
+
+    def __init__(self, arxiv_id: str, reason: str, url: str) -> None:
+        self.arxiv_id = arxiv_id
+        self.reason = reason
+        self.url = url
+        super().__init__(
+            f"could not fetch {arxiv_id} from the arXiv API at {url}: {reason}; "
+            "check your network and try again in a minute"
+        )
+
+
+class ArxivResponseInvalid(DrafterError):
+    """The arXiv API answered with something that is not a readable Atom feed."""
+
+    def __init__(self, arxiv_id: str, reason: str) -> None:
+        self.arxiv_id = arxiv_id
+        self.reason = reason
+        super().__init__(
+            f"the arXiv API's answer for {arxiv_id} is not a readable Atom feed ({reason}); "
+            "check DRAFTER_ARXIV_API or try again later"
+        )
+
+
+class ArchetypeError(DrafterError):
+    """An archetype could not be found, read or rendered."""
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.line = line
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"archetype {where}: {problem}")
+
+
+class UnsupportedTemplate(ArchetypeError):
+    """An archetype uses a Go-template construct drafter does not render."""
+
+    def __init__(self, path: str, construct: str, line: int | None = None) -> None:
+        self.construct = construct
+        super().__init__(
+            path,
+            f"unsupported template construct {construct!r}; use --renderer hugo with Hugo installed, "
+            "or simplify the archetype",
+            line,
+        )
+
+
+class PromptError(DrafterError):
+    """A prompt template is missing or does not render."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"prompt template {name}: {problem}")
+
+
+class ConfigError(DrafterError):
+    """A setting has a value drafter cannot use."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        self.problem = problem
+        super().__init__(f"{setting}: {problem}")
+
+
+class MissingApiKey(ConfigError):
+    """The OpenAI endpoint needs a key and none was given."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        super().__init__(
+            "OPENAI_API_KEY",
+            f"not set, and {base_url} needs one; export OPENAI_API_KEY=sk-..., "
+            "or point --base-url at a local server (Ollama, vLLM, llama.cpp, LM Studio), "
+            "or use --replay FILE",
+        )
+
+
+class OutputExists(DrafterError):
+    """The draft would overwrite a file the user already has."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path} already exists; pass --force to overwrite it, or choose --output/--slug")
+
+
+class InputFileError(DrafterError):
+    """A file the user named cannot be read or is not what drafter expects."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ModelUnavailable(DrafterError):
+    """The model endpoint failed for good after the allowed retries."""
+
+    def __init__(self, section: str, reason: str, base_url: str) -> None:
+        self.section = section
+        self.reason = reason
+        self.base_url = base_url
+        super().__init__(
+            f"the model at {base_url} failed while writing {section}: {reason}; "
+            "check --base-url, --model and your key, then run the same command again"
+        )
+
+
+class CassetteError(DrafterError):
+    """A cassette file cannot be read or written."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"cassette {path}: {problem}")
+
+
+class ReplayMiss(CassetteError):
+    """A replayed run sent a request the cassette does not hold."""
+
+    def __init__(self, path: str, section: str, difference: str) -> None:
+        self.section = section
+        self.difference = difference
+        super().__init__(
+            path,
+            f"no recorded answer for {section} ({difference}); re-record with --record, "
+            "or replay with the same options the cassette was recorded with",
+        )
+
+
+class SectionsFailed(DrafterError):
+    """Some sections still failed validation after the allowed attempts; the draft was written."""
+
+    exit_code = 1
+
+    def __init__(self, path: str, failures: dict[str, Iterable[str]]) -> None:
+        self.path = path
+        self.failures = {name: list(findings) for name, findings in failures.items()}
+        names = ", ".join(self.failures)
+        super().__init__(
+            f"wrote {path}, but {len(self.failures)} section(s) kept the archetype's text after "
+            f"failing validation: {names}; edit them by hand or run again"
+        )

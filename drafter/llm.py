@@ -1,0 +1,241 @@
+"""The model seam: a tiny chat protocol, and its implementation over the official openai SDK."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import tenacity
+
+from .errors import ConfigError, MissingApiKey, ModelUnavailable
+
+if TYPE_CHECKING:  # the SDK is imported only when a model call is made: it costs ~0.5 s at start-up
+    import openai
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_MODEL = "gpt-4.1-mini"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message."""
+
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What drafter asks the model; `label`, `attempt` and `position` (the part's place in the post) are not sent."""
+
+    model: str
+    messages: tuple[Message, ...]
+    label: str = ""
+    attempt: int = 1
+    position: int = 0
+    temperature: float | None = 0.2
+    max_tokens: int | None = 4096
+    cache_key: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Return the request as the Chat Completions API takes it (what cassettes match on)."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in self.messages],
+        }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            body["max_tokens"] = self.max_tokens
+        return body
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts of one or more exchanges."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+
+@dataclass(frozen=True)
+class ChatResponse:
+    """The model's answer to one request."""
+
+    content: str
+    finish_reason: str = "stop"
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+class ChatClient(Protocol):
+    """Anything that answers chat requests: the OpenAI client, a cassette player, a recorder."""
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Return the model's answer to `request`, or raise a DrafterError."""
+        ...
+
+
+class TransientFault(Exception):
+    """A fault worth retrying: rate limit, server error, timeout, reset, or a truncated answer."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def needs_api_key(base_url: str) -> bool:
+    """Tell whether an endpoint is OpenAI's own, which refuses requests without a key."""
+    return base_url.rstrip("/").startswith(("https://api.openai.com", "http://api.openai.com"))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Return the seconds a Retry-After header asks for (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment - (time.time() if now is None else now))
+
+
+class _WaitRetryAfter(tenacity.wait.wait_base):
+    """Exponential backoff, but never shorter than what the server asked for."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self._backoff = tenacity.wait_exponential(multiplier=initial, max=maximum)
+        self._maximum = maximum
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        backoff = self._backoff(retry_state)
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, TransientFault) and error.retry_after is not None:
+            return min(max(backoff, error.retry_after), max(self._maximum, error.retry_after))
+        return backoff
+
+
+class OpenAIChat:
+    """A ChatClient over the openai SDK; the only retry layer for transport faults (the SDK's own is off)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str = OPENAI_BASE_URL,
+        api_key: str | None = None,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 120.0,
+        attempts: int = 5,
+        initial_backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        sleep: Any = time.sleep,
+        send_cache_key: bool | None = None,
+    ) -> None:
+        if not api_key and needs_api_key(base_url):
+            raise MissingApiKey(base_url)
+        self.base_url = base_url
+        self._api_key = api_key or "not-needed"  # local servers ignore it; the SDK insists on one
+        self._timeouts = (connect_timeout, read_timeout)
+        self._attempts = attempts
+        self._wait = _WaitRetryAfter(initial_backoff, max_backoff)
+        self._sleep = sleep
+        # prompt_cache_key is an OpenAI extension; strict local servers may reject unknown fields.
+        self._send_cache_key = needs_api_key(base_url) if send_cache_key is None else send_cache_key
+        self._client: openai.OpenAI | None = None
+
+    def _sdk(self) -> "openai.OpenAI":
+        if self._client is None:
+            import openai
+
+            connect, read = self._timeouts
+            self._client = openai.OpenAI(
+                base_url=self.base_url,
+                api_key=self._api_key,
+                max_retries=0,
+                timeout=openai.Timeout(read, connect=connect),
+            )
+        return self._client
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Send `request`, retrying transient faults with backoff that honours Retry-After."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self._attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(TransientFault),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._send_once, request)
+        except TransientFault as fault:
+            raise ModelUnavailable(request.label or "a request", f"{fault.reason} after {self._attempts} attempts", self.base_url) from None
+
+    def close(self) -> None:
+        """Close the HTTP connections the client holds."""
+        if self._client is not None:
+            self._client.close()
+
+    def _send_once(self, request: ChatRequest) -> ChatResponse:
+        import openai
+
+        body = request.payload()
+        extra: dict[str, Any] = {}
+        if request.cache_key and self._send_cache_key:
+            extra["prompt_cache_key"] = request.cache_key
+        try:
+            completion = self._sdk().chat.completions.create(**body, **extra)
+        except openai.RateLimitError as error:
+            raise TransientFault("HTTP 429 rate limited", parse_retry_after(error.response.headers.get("retry-after"))) from error
+        except openai.InternalServerError as error:
+            raise TransientFault(f"HTTP {error.status_code} server error", parse_retry_after(error.response.headers.get("retry-after"))) from error
+        except openai.APITimeoutError as error:
+            raise TransientFault("the request timed out") from error
+        except openai.APIConnectionError as error:
+            raise TransientFault(f"connection failed ({_root_cause(error)})") from error
+        except openai.AuthenticationError:
+            raise ConfigError("OPENAI_API_KEY", f"{self.base_url} rejected the key (HTTP 401); check OPENAI_API_KEY") from None
+        except openai.NotFoundError:
+            raise ConfigError("--model", f"{self.base_url} has no model {request.model!r} (HTTP 404); check --model and --base-url") from None
+        except openai.APIStatusError as error:
+            raise ModelUnavailable(request.label or "a request", f"HTTP {error.status_code}: {_short(error.message)}", self.base_url) from None
+        if not completion.choices:
+            raise TransientFault("the answer had no choices")
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise TransientFault(f"the answer was cut off at max_tokens={request.max_tokens}")
+        usage = completion.usage
+        cached = 0
+        if usage is not None and usage.prompt_tokens_details is not None:
+            cached = usage.prompt_tokens_details.cached_tokens or 0
+        return ChatResponse(
+            content=choice.message.content or "",
+            finish_reason=choice.finish_reason or "stop",
+            usage=Usage(usage.prompt_tokens, usage.completion_tokens, cached) if usage else Usage(),
+            model=completion.model or request.model,
+        )
+
+
+def _root_cause(error: BaseException) -> str:
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return _short(str(error) or type(error).__name__)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,259 @@
+"""Turn a paper and a rendered archetype into a draft: facts first, then every section, each validated and re-asked."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import tenacity
+
+from . import sections, validate
+from .arxiv import Paper
+from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
+from .llm import ChatClient, ChatRequest, Message, Usage
+from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
+from .sections import Action, Document
+from .validate import Finding
+
+FACTS_LABEL = "facts"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress of one part of the draft, for a display to show."""
+
+    label: str
+    status: str  # "asking", "rejected", "done", "failed", "kept", "stripped"
+    attempt: int = 0
+    findings: tuple[Finding, ...] = ()
+    usage: Usage = Usage()
+
+
+@dataclass
+class Outcome:
+    """How one part of the draft ended."""
+
+    label: str
+    action: str  # "filled", "kept", "stripped", "failed", "facts"
+    text: str = ""
+    attempts: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    usage: Usage = Usage()
+
+
+@dataclass
+class Draft:
+    """A finished run: the text to write and how each part went."""
+
+    text: str
+    facts: Facts
+    outcomes: list[Outcome]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Parts that kept the archetype's text after failing validation."""
+        return [outcome for outcome in self.outcomes if outcome.action == "failed"]
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens of every exchange of the run, re-asks included."""
+        total = Usage()
+        for outcome in self.outcomes:
+            total = total + outcome.usage
+        return total
+
+    @property
+    def attempts(self) -> int:
+        """Requests answered over the whole run."""
+        return sum(outcome.attempts for outcome in self.outcomes)
+
+
+@dataclass
+class _Attempt:
+    answer: str
+    findings: list[Finding]
+
+
+class Conversation:
+    """The messages of one part's exchange; a rejected answer and its findings are appended before the next attempt."""
+
+    def __init__(self, label: str, position: int, messages: list[Message]) -> None:
+        self.label = label
+        self.position = position
+        self.messages = messages
+        self.attempts = 0
+        self.usage = Usage()
+        self.last: _Attempt | None = None
+
+
+Emit = Callable[[Event], None]
+
+
+class Pipeline:
+    """Asks a ChatClient for the facts and the sections, validating each answer and re-asking with the findings."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        prompts: PromptBook,
+        *,
+        model: str,
+        max_attempts: int = 3,
+        concurrency: int = 8,
+        on_event: Emit | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.client = client
+        self.prompts = prompts
+        self.model = model
+        self.max_attempts = max_attempts
+        self.concurrency = max(1, concurrency)
+        self.hint = hint
+        self._lock = threading.Lock()
+        self._on_event = on_event or (lambda event: None)
+
+    def _emit(self, event: Event) -> None:
+        with self._lock:
+            self._on_event(event)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def shared_messages(self, paper: Paper, facts: Facts | None, outline: list[str]) -> list[Message]:
+        """The leading messages every section request shares byte for byte (what prefix caches reuse)."""
+        return [
+            Message("system", self.prompts.render(SYSTEM, paper=paper)),
+            Message("user", self.prompts.render(CONTEXT, paper=paper, facts=facts, outline=outline,
+                                                citation=citation(paper))),
+        ]
+
+    def facts_messages(self, paper: Paper) -> list[Message]:
+        """The messages of the facts request."""
+        return self.shared_messages(paper, None, []) + [Message("user", self.prompts.render(FACTS, paper=paper))]
+
+    def section_messages(self, paper: Paper, facts: Facts, outline: list[str], title: str, skeleton: str) -> list[Message]:
+        """The messages asking for one section: shared context first, the skeleton last."""
+        view = SectionView(title=title, skeleton=skeleton.strip("\n"))
+        template = self.prompts.section_template(title)
+        ask = self.prompts.render(template, paper=paper, facts=facts, section=view, hint=self.hint)
+        return self.shared_messages(paper, facts, outline) + [Message("user", ask)]
+
+    def request(self, conversation: Conversation) -> ChatRequest:
+        """The request for the conversation's next attempt."""
+        return ChatRequest(
+            model=self.model,
+            messages=tuple(conversation.messages),
+            label=conversation.label,
+            attempt=conversation.attempts + 1,
+            position=conversation.position,
+            cache_key=None,
+        )
+
+    # -- the re-ask loop -------------------------------------------------------------------
+
+    def ask_until_valid(self, conversation: Conversation, judge: Callable[[str], list[Finding]]) -> _Attempt:
+        """Ask, validate, and re-ask with the findings, at most `max_attempts` times; return the last attempt."""
+
+        def attempt() -> _Attempt:
+            if conversation.attempts:
+                previous = conversation.last
+                assert previous is not None
+                conversation.messages = conversation.messages + [
+                    Message("assistant", previous.answer),
+                    Message("user", self.prompts.render(REASK, section=SectionView(conversation.label, ""),
+                                                        findings=previous.findings)),
+                ]
+            request = self.request(conversation)
+            self._emit(Event(conversation.label, "asking", request.attempt))
+            response = self.client.complete(request)
+            conversation.attempts += 1
+            conversation.usage = conversation.usage + response.usage
+            answer = _normalise(response.content)
+            result = _Attempt(answer, judge(answer))
+            conversation.last = result
+            if result.findings and conversation.attempts < self.max_attempts:
+                self._emit(Event(conversation.label, "rejected", conversation.attempts, tuple(result.findings), response.usage))
+            return result
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            retry=tenacity.retry_if_result(lambda result: bool(result.findings)),
+            retry_error_callback=lambda state: state.outcome.result(),
+        )
+        return retrying(attempt)
+
+    # -- the parts of a draft --------------------------------------------------------------
+
+    def establish_facts(self, paper: Paper) -> tuple[Facts | None, Outcome]:
+        """Ask for the model's name, tagline, kind and slug."""
+        conversation = Conversation(FACTS_LABEL, -1, self.facts_messages(paper))
+        holder: dict[str, Facts] = {}
+
+        def judge(answer: str) -> list[Finding]:
+            facts, findings = parse_facts(answer)
+            if facts is not None:
+                holder["facts"] = facts
+            return findings
+
+        last = self.ask_until_valid(conversation, judge)
+        facts = holder.get("facts") if not last.findings else None
+        outcome = Outcome(FACTS_LABEL, "facts" if facts else "failed", last.answer, conversation.attempts,
+                          last.findings, conversation.usage)
+        self._emit(Event(FACTS_LABEL, "done" if facts else "failed", conversation.attempts, tuple(last.findings), conversation.usage))
+        return facts, outcome
+
+    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """Fill every block of the rendered archetype that needs it; keep or strip the others."""
+        document = prefill(sections.split(rendered), paper, facts)
+        outline = [block.title for block in document.blocks if block.level == document.section_level]
+        plan = [(index, block, validate.classify(block)) for index, block in enumerate(document.blocks)]
+        outcomes: dict[int, Outcome] = {}
+        to_fill = []
+        for index, block, action in plan:
+            if action is Action.KEEP:
+                outcomes[index] = Outcome(block.title, "kept", block.text)
+                self._emit(Event(block.title, "kept"))
+            elif action is Action.STRIP:
+                outcomes[index] = Outcome(block.title, "stripped", sections.strip_comments(block.text))
+                self._emit(Event(block.title, "stripped"))
+            else:
+                to_fill.append((index, block))
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section") as pool:
+            futures = {index: pool.submit(self.fill_block, paper, facts, outline, index, block) for index, block in to_fill}
+            for index, future in futures.items():
+                outcomes[index] = future.result()
+        text = document.front_matter + document.preamble + "".join(outcomes[i].text for i in range(len(document.blocks)))
+        ordered = list(extra_outcomes or []) + [outcomes[i] for i in range(len(document.blocks))]
+        return Draft(text=text, facts=facts, outcomes=ordered)
+
+    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: sections.Block) -> Outcome:
+        """Have the model write one block; on failure keep the archetype's text."""
+        conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text))
+        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer))
+        if last.findings:
+            self._emit(Event(block.title, "failed", conversation.attempts, tuple(last.findings), conversation.usage))
+            return Outcome(block.title, "failed", block.text, conversation.attempts, last.findings, conversation.usage)
+        self._emit(Event(block.title, "done", conversation.attempts, (), conversation.usage))
+        return Outcome(block.title, "filled", _fit(last.answer, block.text), conversation.attempts, [], conversation.usage)
+
+
+def prefill(document: Document, paper: Paper, facts: Facts) -> Document:
+    """Fill what drafter knows without the model: the front matter, and the name, tagline and citation slots."""
+    slots = known_slots(paper, facts)
+    filled = replace(document, front_matter=fill_front_matter(document.front_matter, paper, facts))
+    for index, block in enumerate(document.blocks):
+        text = fill_known_slots(block.text, slots)
+        if text != block.text:
+            filled = filled.with_block(index, text)
+    return filled
+
+
+def _normalise(answer: str) -> str:
+    return answer.replace("\r\n", "\n").strip("\n").rstrip() + "\n"
+
+
+def _fit(answer: str, original: str) -> str:
+    """Give the answer the original block's trailing blank lines, so the blocks around it keep their spacing."""
+    trailing = original[len(original.rstrip("\n")):]
+    return answer.rstrip("\n") + (trailing or "\n")

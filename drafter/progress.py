@@ -1,0 +1,76 @@
+"""Show a run's progress: a live per-section table on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .pipeline import Event
+
+_SYMBOLS = {"asking": "…", "rejected": "↻", "done": "✓", "failed": "✗", "kept": "=", "stripped": "="}
+
+
+def describe(event: Event) -> str:
+    """One plain line for an event."""
+    if event.status == "asking":
+        return f"{event.label}: asking (attempt {event.attempt})"
+    if event.status == "rejected":
+        rules = ", ".join(sorted({finding.rule for finding in event.findings}))
+        return f"{event.label}: rejected ({rules}); asking again"
+    if event.status in ("done", "failed"):
+        tokens = f"{event.usage.prompt_tokens} in / {event.usage.completion_tokens} out"
+        verb = "filled" if event.status == "done" else "FAILED, kept the archetype's text"
+        return f"{event.label}: {verb} after {event.attempt} attempt(s), {tokens}"
+    return f"{event.label}: {'kept as is' if event.status == 'kept' else 'guidance comments removed'}"
+
+
+class PlainProgress:
+    """Writes a line per finished step (and per re-ask) to a stream that is not a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, event: Event) -> None:
+        if event.status != "asking":
+            print(describe(event), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """Nothing to tear down."""
+
+
+class LiveProgress:
+    """A table with a row per part of the post, redrawn in place as answers arrive."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self._rows: dict[str, Event] = {}
+        self._live = Live(self._table(), console=Console(file=stream), refresh_per_second=8, transient=False)
+        self._live.start()
+
+    def _table(self):
+        from rich.table import Table
+
+        table = Table(box=None, show_header=True, header_style="bold")
+        table.add_column("")
+        table.add_column("part")
+        table.add_column("state")
+        table.add_column("attempt", justify="right")
+        table.add_column("tokens in/out", justify="right")
+        for label, event in self._rows.items():
+            tokens = f"{event.usage.prompt_tokens}/{event.usage.completion_tokens}" if event.usage.prompt_tokens else ""
+            table.add_row(_SYMBOLS.get(event.status, ""), label, event.status, str(event.attempt or ""), tokens)
+        return table
+
+    def __call__(self, event: Event) -> None:
+        self._rows[event.label] = event
+        self._live.update(self._table())
+
+    def close(self) -> None:
+        """Stop redrawing, leaving the final table on screen."""
+        self._live.stop()
+
+
+def for_stream(stream: TextIO) -> PlainProgress | LiveProgress:
+    """Pick the live display on a terminal and plain lines elsewhere."""
+    return LiveProgress(stream) if stream.isatty() else PlainProgress(stream)

@@ -1,0 +1,97 @@
+"""Settings resolved once: defaults, then the site's drafter.toml, then the environment, then flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
+from .llm import DEFAULT_MODEL, OPENAI_BASE_URL
+
+import tomllib
+
+CONFIG_FILE = "drafter.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, from wherever it was set."""
+
+    model: str = DEFAULT_MODEL
+    base_url: str = OPENAI_BASE_URL
+    api_key: str | None = None
+    arxiv_api: str = DEFAULT_ARXIV_API
+    kind: str = "model"
+    section: str = "posts"
+    prompts_dir: Path | None = None
+    max_attempts: int = 3
+    concurrency: int = 8
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0
+
+    def __repr__(self) -> str:  # never show the key in a traceback or log
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["api_key"] = "***" if self.api_key else None
+        return f"Settings({shown})"
+
+
+_ENVIRONMENT = {
+    "DRAFTER_MODEL": "model",
+    "OPENAI_BASE_URL": "base_url",
+    "OPENAI_API_KEY": "api_key",
+    "DRAFTER_ARXIV_API": "arxiv_api",
+}
+_FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "prompts_dir", "max_attempts",
+              "concurrency", "connect_timeout", "read_timeout"}
+
+
+def read_config(site: Path | None) -> dict[str, Any]:
+    """Return the settings in `<site>/drafter.toml`, if there is one."""
+    if site is None or not (site / CONFIG_FILE).is_file():
+        return {}
+    path = site / CONFIG_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(str(path), f"cannot be read as TOML ({error})") from None
+    unknown = sorted(set(data) - _FILE_KEYS)
+    if unknown:
+        raise ConfigError(str(path), f"unknown setting {unknown[0]!r}; valid settings are {', '.join(sorted(_FILE_KEYS))}")
+    if "prompts_dir" in data:
+        data["prompts_dir"] = (site / str(data["prompts_dir"])).resolve()
+    return data
+
+
+def resolve(site: Path | None, environ: Mapping[str, str], flags: Mapping[str, Any]) -> Settings:
+    """Merge the four sources, later ones winning; flags set to None count as not given."""
+    merged: dict[str, Any] = {}
+    merged.update(read_config(site))
+    merged.update({name: environ[var] for var, name in _ENVIRONMENT.items() if environ.get(var)})
+    merged.update({name: value for name, value in flags.items() if value is not None})
+    settings = Settings()
+    try:
+        settings = replace(settings, **{name: _coerce(name, value) for name, value in merged.items()})
+    except (TypeError, ValueError) as error:
+        raise ConfigError("settings", str(error)) from None
+    if settings.max_attempts < 1:
+        raise ConfigError("--max-attempts", f"must be at least 1, got {settings.max_attempts}")
+    if not 1 <= settings.concurrency <= 64:
+        raise ConfigError("--concurrency", f"must be between 1 and 64, got {settings.concurrency}")
+    return settings
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = kinds.get(name)
+    if kind is None:
+        raise ValueError(f"unknown setting {name!r}")
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    if name == "prompts_dir":
+        return Path(value)
+    return value

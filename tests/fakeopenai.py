@@ -1,0 +1,216 @@
+"""A local OpenAI-compatible Chat Completions server for tests and benchmarks, on 127.0.0.1.
+
+It speaks real HTTP, so the openai SDK runs unpatched against it. What it answers comes from a
+`responder` (the answers the authors wrote, see tests/answers.py); faults are scripted per request.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Responder = Callable[[dict[str, Any]], str]
+
+
+@dataclass
+class Fault:
+    """One scripted misbehaviour, served instead of (or around) an answer."""
+
+    kind: str  # "rate_limit", "server_error", "timeout", "length", "reset", "status"
+    retry_after: str | None = None
+    delay: float = 0.0
+    status: int = 500
+    only_label: str | None = None  # apply only to requests whose prompt contains this text
+
+
+@dataclass
+class Received:
+    """A request as the server saw it."""
+
+    body: dict[str, Any]
+    headers: dict[str, str]
+    started: float
+    finished: float = 0.0
+    status: int = 200
+
+
+@dataclass
+class FakeOpenAI:
+    """A threaded OpenAI-compatible server; use as a context manager."""
+
+    responder: Responder
+    latency: float = 0.0
+    max_concurrent: int | None = None
+    retry_after_when_busy: str = "0.05"
+    faults: deque[Fault] = field(default_factory=deque)
+    received: list[Received] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self.peak_concurrency = 0
+        self.rejected_busy = 0
+        self._prefixes: list[str] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The /v1 base URL to give the SDK."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    @property
+    def completions(self) -> list[Received]:
+        """Requests that got an answer (status 200)."""
+        return [r for r in self.received if r.status == 200]
+
+    def fail_next(self, kind: str, times: int = 1, **options: Any) -> None:
+        """Script the next `times` requests (optionally only those matching a label) to fail as `kind`."""
+        for _ in range(times):
+            self.faults.append(Fault(kind, **options))
+
+    def __enter__(self) -> "FakeOpenAI":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- used by the handler -------------------------------------------------------------
+
+    def _take_fault(self, body: dict[str, Any]) -> Fault | None:
+        text = json.dumps(body)
+        with self._lock:
+            for fault in list(self.faults):
+                if fault.only_label is None or fault.only_label in text:
+                    self.faults.remove(fault)
+                    return fault
+        return None
+
+    def _cached_tokens(self, prompt: str) -> int:
+        # Simulate a provider's prefix cache: tokens (4 chars each) shared with an earlier prompt.
+        with self._lock:
+            best = 0
+            for earlier in self._prefixes:
+                shared = 0
+                for a, b in zip(earlier, prompt):
+                    if a != b:
+                        break
+                    shared += 1
+                best = max(best, shared)
+            self._prefixes.append(prompt)
+        return (best // 4) // 128 * 128 if best >= 1024 * 4 else 0
+
+
+def _tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
+            else:
+                self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length", "0"))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=time.monotonic())
+            with server._lock:
+                server.received.append(record)
+                busy = server.max_concurrent is not None and server._active >= server.max_concurrent
+                if busy:
+                    server.rejected_busy += 1
+                else:
+                    server._active += 1
+                    server.peak_concurrency = max(server.peak_concurrency, server._active)
+            if busy:
+                record.status = 429
+                record.finished = time.monotonic()
+                self._send(429, {"error": {"message": "too many concurrent requests", "type": "rate_limit"}},
+                           {"retry-after": server.retry_after_when_busy})
+                return
+            try:
+                self._serve(body, record)
+            finally:
+                with server._lock:
+                    server._active -= 1
+                record.finished = time.monotonic()
+
+        def _serve(self, body: dict[str, Any], record: Received) -> None:
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                record.status = 404
+                self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
+                return
+            fault = server._take_fault(body)
+            if server.latency:
+                time.sleep(server.latency)
+            finish_reason = "stop"
+            if fault is not None:
+                if fault.kind == "reset":
+                    record.status = 0
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.connection.close()
+                    self.close_connection = True
+                    return
+                if fault.kind == "timeout":
+                    time.sleep(fault.delay)
+                elif fault.kind in ("rate_limit", "server_error", "status"):
+                    status = {"rate_limit": 429, "server_error": 500}.get(fault.kind, fault.status)
+                    record.status = status
+                    headers = {"retry-after": fault.retry_after} if fault.retry_after else {}
+                    self._send(status, {"error": {"message": f"scripted {fault.kind}", "type": fault.kind}}, headers)
+                    return
+                elif fault.kind == "length":
+                    finish_reason = "length"
+            content = server.responder(body)
+            if finish_reason == "length":
+                content = content[: len(content) // 3]
+            prompt = "".join(m.get("content", "") for m in body.get("messages", []))
+            prompt_tokens = _tokens(prompt)
+            usage = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": _tokens(content),
+                "total_tokens": prompt_tokens + _tokens(content),
+                "prompt_tokens_details": {"cached_tokens": server._cached_tokens(prompt)},
+            }
+            self._send(200, {
+                "id": f"chatcmpl-{len(server.received)}",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body.get("model", "test-model"),
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+                "usage": usage,
+            })
+
+        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(payload).encode()
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test); nothing to tell it
+
+    return Handler
