@@ -31,6 +31,12 @@ class Exchange:
     response: ChatResponse
 
 
+def _id_list(url: str) -> str:
+    from urllib.parse import parse_qs, urlparse
+
+    return parse_qs(urlparse(url).query).get("id_list", [""])[0]
+
+
 def _key(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
@@ -54,7 +60,8 @@ def dump(feed: FeedResponse | None, exchanges: list[Exchange]) -> str:
     ordered = sorted(exchanges, key=lambda e: (e.position, e.attempt))
     document: dict[str, Any] = {"drafter_cassette": FORMAT_VERSION}
     if feed is not None:
-        document["arxiv"] = {"url": feed.url, "status": feed.status, "body": feed.body}
+        # The ID, not the URL: a mirror or a test server's port must not change the recording.
+        document["arxiv"] = {"id": _id_list(feed.url), "status": feed.status, "body": feed.body}
     document["exchanges"] = [
         {
             "label": e.label,
@@ -93,7 +100,7 @@ def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
     feed = None
     if isinstance(data.get("arxiv"), dict):
         arxiv = data["arxiv"]
-        feed = FeedResponse(url=arxiv["url"], status=int(arxiv["status"]), body=arxiv["body"])
+        feed = FeedResponse(url=f"cassette:?id_list={arxiv['id']}", status=int(arxiv["status"]), body=arxiv["body"])
     exchanges = []
     try:
         for item in data.get("exchanges") or []:
@@ -172,8 +179,8 @@ class Player:
         """Return the recorded arXiv response, checking it is for the paper asked for."""
         if self.feed is None:
             raise CassetteError(str(self.path), "holds no arXiv response; record it with drafter new --record")
-        if f"id_list={arxiv_id}" not in self.feed.url and f"id_list={arxiv_id.base}" not in self.feed.url:
-            recorded = self.feed.url.split("id_list=")[-1].split("&")[0]
+        recorded = _id_list(self.feed.url)
+        if recorded not in (str(arxiv_id), arxiv_id.base):
             raise CassetteError(str(self.path), f"was recorded for {recorded}, not {arxiv_id}")
         return self.feed
 

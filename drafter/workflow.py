@@ -72,7 +72,9 @@ class Run:
         self.site = archetype.find_site(options.cwd)
         self.archetype_path = archetype.locate_archetype(self.site, settings.kind, _absolute(options.archetype, options.cwd))
         try:
-            self.template = self.archetype_path.read_text(encoding="utf-8")
+            # newline="" keeps CRLF archetypes' bytes, as Hugo does.
+            with self.archetype_path.open(encoding="utf-8", newline="") as stream:
+                self.template = stream.read()
         except (OSError, UnicodeDecodeError) as error:
             raise ArchetypeError(str(self.archetype_path), f"cannot be read ({error})") from None
         if options.output is not None:
@@ -99,7 +101,8 @@ class Run:
         base_name = path.parent.name if path.stem == "index" else path.stem
         site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
         return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
-                                     section=self.settings.section, site=site_info, now=now)
+                                     section=self.settings.section, site=site_info, now=now,
+                                     content_type=self.settings.kind)
 
     def plan(self) -> list[PlannedRequest]:
         """The requests a run would send, with provisional facts from the title (for --dry-run)."""

@@ -1,0 +1,146 @@
+"""Shared fixtures: the local OpenAI-compatible server, a local arXiv API, a Hugo site, and a socket guard."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from answers import Author  # noqa: E402
+from fakeopenai import FakeOpenAI  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ARXIV_FILES = SHARED / "arxiv"
+
+
+@pytest.fixture
+def model_server() -> Iterator[FakeOpenAI]:
+    """The local OpenAI-compatible server answering with the authors' texts."""
+    with FakeOpenAI(Author()) as server:
+        yield server
+
+
+class ArxivServer:
+    """A local stand-in for the arXiv query API serving the recorded responses in shared/arxiv."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.overrides: dict[str, tuple[int, str]] = {}
+        handler = self._handler()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The API base URL, for DRAFTER_ARXIV_API."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/query"
+
+    def answer(self, arxiv_id: str) -> tuple[int, str]:
+        """The status and body served for an id_list value."""
+        if arxiv_id in self.overrides:
+            return self.overrides[arxiv_id]
+        path = ARXIV_FILES / f"{arxiv_id.replace('/', '_')}.xml"
+        if path.is_file():
+            return 200, path.read_text(encoding="utf-8")
+        if not any(c.isdigit() for c in arxiv_id):
+            return 400, (ARXIV_FILES / "error-abc.xml").read_text(encoding="utf-8").replace("abc", arxiv_id)
+        return 200, (ARXIV_FILES / "empty-0000.0000.xml").read_text(encoding="utf-8").replace("0000.0000", arxiv_id)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                query = parse_qs(urlparse(self.path).query)
+                arxiv_id = query.get("id_list", [""])[0]
+                outer.requests.append(arxiv_id)
+                status, body = outer.answer(arxiv_id.split("v")[0] if "." in arxiv_id else arxiv_id)
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("content-type", "application/atom+xml; charset=utf-8")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def __enter__(self) -> "ArxivServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def arxiv_server() -> Iterator[ArxivServer]:
+    """A local arXiv API serving shared/arxiv's real responses (empty feed for unknown IDs)."""
+    with ArxivServer() as server:
+        yield server
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, model_server: FakeOpenAI, arxiv_server: ArxivServer, tmp_path: Path) -> dict[str, str]:
+    """Environment pointing drafter at the local servers, run from an empty folder."""
+    values = {
+        "OPENAI_BASE_URL": model_server.base_url,
+        "OPENAI_API_KEY": "sk-test-not-a-real-key",
+        "DRAFTER_ARXIV_API": arxiv_server.url,
+        "DRAFTER_MODEL": "test-model",
+    }
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return values
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every outgoing socket connection fail, loopback included."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network access blocked by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary from the `hugo` package next to this Python, or on PATH."""
+    import shutil
+
+    beside = Path(sys.executable).parent / "hugo"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("hugo")
+
+
+@pytest.fixture
+def hugo_site(tmp_path: Path) -> Path:
+    """A minimal Hugo site with a layout that prints each page's content."""
+    site = tmp_path / "site"
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Test blog"\n', encoding="utf-8")
+    (site / "layouts" / "_default" / "single.html").write_text(
+        "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n", encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text(
+        "<html><body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>\n", encoding="utf-8")
+    return site

@@ -1,0 +1,60 @@
+"""Record the shipped cassettes against the local test server: `python tests/make_cassettes.py`.
+
+The answers come from tests/answers/ (written by drafter's authors), the arXiv responses from
+../shared/arxiv. Re-run this after changing a prompt template, or the shipped replay will miss.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from answers import Author  # noqa: E402
+from conftest import ArxivServer  # noqa: E402
+from fakeopenai import FakeOpenAI  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DEMOS = {"1706.03762": "transformer.md"}
+
+
+def record(arxiv_id: str, cassette: Path) -> None:
+    """Run `drafter new` against the local servers, recording to `cassette`."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    with FakeOpenAI(Author()) as model, ArxivServer() as arxiv_api, tempfile.TemporaryDirectory() as scratch:
+        environment = {"OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "", "DRAFTER_ARXIV_API": arxiv_api.url,
+                       "DRAFTER_MODEL": ""}
+        saved = {name: os.environ.get(name) for name in environment}
+        os.environ.update(environment)
+        try:
+            result = CliRunner().invoke(app, ["new", arxiv_id, "--output", str(Path(scratch) / "draft.md"),
+                                              "--record", str(cassette), "--concurrency", "1"])
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        if result.exit_code != 0:
+            raise SystemExit(f"recording {arxiv_id} failed: {result.output}")
+
+
+# One section at a time, so the server's simulated prefix cache reports the same counts every time.
+
+
+def main() -> None:
+    """Record every shipped cassette."""
+    for arxiv_id in DEMOS:
+        target = REPO / "cassettes" / f"{arxiv_id}.yaml"
+        record(arxiv_id, target)
+        print(f"recorded {target.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
