@@ -1,0 +1,267 @@
+"""The smaller parts of `drafter new` and `drafter check`, as tables."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from drafter import facts as facts_module
+from drafter import sections
+from drafter.arxiv import parse_feed, parse_id
+from drafter.cassette import describe_difference
+from drafter.cli import app
+from drafter.llm import parse_retry_after
+from drafter.pipeline import Event
+from drafter.progress import LiveProgress, PlainProgress
+from drafter.validate import Finding
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+runner = CliRunner()
+
+
+def transformer_paper():
+    return parse_feed((SHARED / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"), parse_id("1706.03762"))
+
+
+# -- facts -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "finding"),
+    [
+        ('{"name": "LoRA", "tagline": "low-rank adapters", "kind": "fine-tuning method", "slug": "lora"}',
+         ("LoRA", "lora"), None),
+        ('```json\n{"name": "LoRA", "tagline": "t", "kind": "k", "slug": "lora"}\n```', ("LoRA", "lora"), None),
+        ('{"name": "Vision Transformer", "tagline": "t", "kind": "k", "slug": "Not A Slug!"}',
+         ("Vision Transformer", "vision-transformer"), None),
+        ("Sure! The model is LoRA.", None, "not a JSON object"),
+        ('["LoRA"]', None, "not a JSON object"),
+        ('{"name": "", "tagline": "t", "kind": "k", "slug": "x"}', None, '"name" is missing or empty'),
+        ('{"name": "[Model Name]", "tagline": "t", "kind": "k"}', None, '"name" holds brackets'),
+    ],
+)
+def test_parse_facts(answer, expected, finding):
+    parsed, findings = facts_module.parse_facts(answer)
+    if expected is None:
+        assert parsed is None and finding in findings[0].message
+    else:
+        assert (parsed.name, parsed.slug) == expected and findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("LoRA", "lora"), ("Vision Transformer (ViT)", "vision-transformer-vit"), ("Über-Net", "uber-net"), ("!!!", "")],
+)
+def test_slugify(text, slug):
+    assert facts_module.slugify(text) == slug
+
+
+def test_citation_names_three_authors_the_year_and_the_versioned_id():
+    assert facts_module.citation(transformer_paper()) == (
+        "Vaswani, A., Shazeer, N., Parmar, N., et al. (2017). "
+        "[Attention Is All You Need](https://arxiv.org/abs/1706.03762v7). arXiv:1706.03762v7."
+    )
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected_lines"),
+    [
+        ('---\ntitle: "x"\ndraft: false\n---\n', ["draft: true", 'arxiv: "1706.03762v7"']),
+        ('---\ntitle: "x"\n---\n', ["draft: true", 'arxiv: "1706.03762v7"']),
+        ('+++\ntitle = "x"\ndraft = false\n+++\n', ["draft = true", 'arxiv = "1706.03762v7"']),
+        ('---\ncover:\n    image: "<image path/url>"\n    alt: "<alt text>"\n---\n',
+         ['    image: ""', '    alt: "Transformer: attention only"']),
+        ('---\ndescription: "A guide to [Model Name]."\n---\n', ['description: "A guide to Transformer."']),
+    ],
+)
+def test_fill_front_matter(front_matter, expected_lines):
+    facts = facts_module.Facts("Transformer", "attention only", "model", "transformer")
+    filled = facts_module.fill_front_matter(front_matter, transformer_paper(), facts)
+    for line in expected_lines:
+        assert line in filled.splitlines()
+    assert filled.splitlines()[0] == front_matter.splitlines()[0]
+
+
+# -- sections --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\na: 1\n---\n\n# T\n\nlead\n\n## A\n\ntext\n\n### A1\n\n## B\n",
+        "no front matter\n## A\r\nx\r\n## B\r\ny",
+        "```\n## not a heading\n```\n## Real\n",
+        "+++\na = 1\n+++\n## A\n",
+        "",
+    ],
+)
+def test_split_joins_back_byte_for_byte(text):
+    assert sections.split(text).join() == text
+
+
+def test_split_finds_lead_and_sections_with_children():
+    document = sections.split("---\nx: 1\n---\n\n# Title\n\nLead.\n\n## One\n\n### Sub\n\n```\n## code\n```\n\n## Two\n")
+    assert [block.title for block in document.blocks] == ["Title", "One", "Two"]
+    assert [h.title for h in document.blocks[1].headings] == ["One", "Sub"]
+    assert document.blocks[1].start_line == 9
+
+
+# -- transport -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("2", 2.0), ("0.5", 0.5), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 10.0)],
+)
+def test_parse_retry_after(header, seconds):
+    now = 1445412470.0  # ten seconds before the date above
+    assert parse_retry_after(header, now=now) == seconds
+
+
+@pytest.mark.parametrize(
+    ("recorded", "sent", "message"),
+    [
+        ({"model": "a", "messages": []}, {"model": "b", "messages": []}, "model is 'b', recorded 'a'"),
+        ({"model": "a", "messages": [{"role": "user", "content": "x\ny"}]},
+         {"model": "a", "messages": [{"role": "user", "content": "x\nz"}]},
+         "message 1 (user) line 2 is 'z', recorded 'y'"),
+        ({"model": "a", "messages": [1, 2]}, {"model": "a", "messages": [1]}, "1 messages sent, 2 recorded"),
+    ],
+)
+def test_replay_miss_says_how_the_request_differs(recorded, sent, message):
+    assert describe_difference(recorded, sent) == message
+
+
+# -- progress --------------------------------------------------------------------------------------
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_plain_progress_prints_a_line_per_finished_part():
+    stream = io.StringIO()
+    progress = PlainProgress(stream)
+    progress(Event("Intro", "asking", 1))
+    progress(Event("Intro", "rejected", 1, (Finding(3, "placeholder", "x"),)))
+    progress(Event("Intro", "done", 2))
+    assert stream.getvalue().splitlines() == [
+        "Intro: rejected (placeholder); asking again",
+        "Intro: filled after 2 attempt(s), 0 in / 0 out",
+    ]
+
+
+def test_live_progress_draws_a_row_per_part_on_a_terminal():
+    stream = FakeTerminal()
+    progress = LiveProgress(stream)
+    progress(Event("Introduction", "asking", 1))
+    progress(Event("Conclusion", "done", 1))
+    progress.close()
+    screen = stream.getvalue()
+    assert "Introduction" in screen and "Conclusion" in screen and "done" in screen
+
+
+# -- site conventions, overrides and check ------------------------------------------------------------
+
+def make_site(root: Path) -> Path:
+    (root / "archetypes").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "Blog"\n', encoding="utf-8")
+    return root
+
+
+def test_site_archetype_prompts_and_slug_are_used(env, tmp_path, monkeypatch, model_server):
+    site = make_site(tmp_path / "blog")
+    (site / "archetypes" / "model.md").write_text(
+        '---\ntitle: "{{ .File.ContentBaseName }}"\ndraft: true\n---\n\n## Summary\n\n<!-- what the paper does -->\n',
+        encoding="utf-8")
+    (site / ".drafter" / "prompts").mkdir(parents=True)
+    (site / ".drafter" / "prompts" / "system.md.j2").write_text("Site system prompt for {{ paper.title }}.\n", encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = runner.invoke(app, ["new", "1706.03762", "--slug", "attention"])
+    assert result.exit_code == 0, result.output
+    text = (site / "content/posts/attention.md").read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "attention"\ndraft: true\narxiv: "1706.03762v7"\n---\n\n## Summary\n\n')
+    assert model_server.received[0].body["messages"][0]["content"] == "Site system prompt for Attention Is All You Need.\n"
+
+
+def test_prompts_option_overrides_the_site_folder(env, tmp_path, monkeypatch, model_server):
+    site = make_site(tmp_path / "blog")
+    (site / ".drafter" / "prompts").mkdir(parents=True)
+    (site / ".drafter" / "prompts" / "system.md.j2").write_text("site\n", encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "system.md.j2").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(site)
+    assert runner.invoke(app, ["new", "1706.03762", "--prompts", str(mine)]).exit_code == 0
+    assert {r.body["messages"][0]["content"] for r in model_server.received} == {"mine\n"}
+
+
+def test_a_broken_prompt_template_is_a_one_line_error(env, tmp_path, model_server):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "system.md.j2").write_text("{{ paper.no_such_field }}\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "1706.03762", "--prompts", str(mine)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: prompt template system.md.j2:") and "no_such_field" in result.stderr
+    assert model_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "rule"),
+    [
+        (lambda t: t.replace("## Conclusion\n", "## Summary\n"), "heading"),
+        (lambda t: t.replace("## Introduction\n\n", "## Introduction\n\n[Write the intro]\n\n"), "placeholder"),
+        (lambda t: t.replace("## Introduction\n\n", "## Introduction\n\n<!-- TODO -->\n\n"), "guidance-comment"),
+        (lambda t: t.replace("draft: true", "draft: false"), "front-matter"),
+        (lambda t: t.replace("### Prior Work", "#### Prior Work"), "heading"),
+    ],
+)
+def test_check_reports_path_line_rule_message(tmp_path, monkeypatch, edit, rule):
+    monkeypatch.chdir(tmp_path)
+    tape = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
+    assert runner.invoke(app, ["new", "1706.03762", "--replay", str(tape)]).exit_code == 0
+    draft = tmp_path / "transformer.md"
+    draft.write_text(edit(draft.read_text(encoding="utf-8")), encoding="utf-8")
+    result = runner.invoke(app, ["check", "transformer.md"])
+    assert result.exit_code == 1
+    rules = set()
+    for printed in result.stdout.splitlines():
+        path, line, found_rule, message = printed.split(":", 3)
+        assert path == "transformer.md" and int(line) > 0 and message.strip()
+        rules.add(found_rule.strip())
+    assert rule in rules
+
+
+def test_check_of_a_missing_file_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", "nope.md"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: nope.md: no such file\n"
+
+
+def test_record_and_replay_together_are_refused(env):
+    result = runner.invoke(app, ["new", "1706.03762", "--record", "a.yaml", "--replay", "b.yaml"])
+    assert result.exit_code == 2 and "--record and --replay: use one of them" in result.stderr
+
+
+def test_drafter_toml_settings_apply_and_flags_win(env, tmp_path, monkeypatch, model_server):
+    site = make_site(tmp_path / "blog")
+    (site / "drafter.toml").write_text('model = "from-file"\n', encoding="utf-8")
+    monkeypatch.chdir(site)
+    monkeypatch.delenv("DRAFTER_MODEL")
+    assert runner.invoke(app, ["new", "1706.03762", "-o", "a.md"]).exit_code == 0
+    assert {r.body["model"] for r in model_server.received} == {"from-file"}
+    monkeypatch.setenv("DRAFTER_MODEL", "from-env")
+    assert runner.invoke(app, ["new", "1706.03762", "-o", "b.md"]).exit_code == 0
+    assert model_server.received[-1].body["model"] == "from-env"
+    assert runner.invoke(app, ["new", "1706.03762", "-o", "c.md", "--model", "from-flag"]).exit_code == 0
+    assert model_server.received[-1].body["model"] == "from-flag"
+
+
+def test_unknown_drafter_toml_key_is_named(env, tmp_path, monkeypatch):
+    site = make_site(tmp_path / "blog")
+    (site / "drafter.toml").write_text('modle = "typo"\n', encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = runner.invoke(app, ["new", "1706.03762"])
+    assert result.exit_code == 2
+    assert "unknown setting 'modle'; valid settings are" in result.stderr
