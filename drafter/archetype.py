@@ -42,6 +42,9 @@ __all__ = [
     "find_site",
     "default_archetype",
     "locate_archetype",
+    "find_archetype",
+    "Located",
+    "site_config",
     "load_site_info",
     "CONFIG_NAMES",
 ]
@@ -3230,20 +3233,81 @@ def default_archetype() -> Path:
     return Path(__file__).resolve().parent / "archetypes" / "model.md"
 
 
-def locate_archetype(site: Path | None, kind: str = "model", explicit: Path | None = None) -> Path:
-    """Pick the archetype file: explicit, else the site's <kind>.md or default.md, else drafter's own."""
+@dataclass(frozen=True)
+class Located:
+    """An archetype found for a new post: the template file, and whether it is a page-bundle folder."""
+
+    path: Path  # the template: <name>.md, or <name>/index.md of a bundle archetype
+    name: str = ""  # the archetype name it matched (kind, section or "default"); "" for explicit/built-in
+    bundle: Path | None = None  # the archetype folder whose other files are copied beside index.md
+    origin: str = "site"  # "site", "theme", "explicit" or "builtin"
+
+    @property
+    def resources(self) -> list[Path]:
+        """The bundle's files other than index.md, as Hugo copies them (paths inside the folder)."""
+        if self.bundle is None:
+            return []
+        return sorted(p.relative_to(self.bundle) for p in self.bundle.rglob("*")
+                      if p.is_file() and p != self.path)
+
+
+def site_themes(site: Path) -> list[Path]:
+    """The theme folders of a site's config (`theme` as a string or list, under `themesDir`), existing ones."""
+    config = site_config(site)
+    themes = config.get("theme") or []
+    if isinstance(themes, str):
+        themes = [part.strip() for part in themes.split(",") if part.strip()]
+    themes_dir = Path(site) / str(config.get("themesdir") or "themes")
+    return [themes_dir / str(name) for name in themes if (themes_dir / str(name)).is_dir()]
+
+
+def _archetype_at(folder: Path, name: str) -> tuple[Path, Path | None] | None:
+    """`<folder>/<name>.md`, else the bundle archetype `<folder>/<name>/index.md`."""
+    single = folder / f"{name}.md"
+    if single.is_file():
+        return single, None
+    bundle = folder / name
+    if (bundle / "index.md").is_file():
+        return bundle / "index.md", bundle
+    return None
+
+
+def find_archetype(site: Path | None, kind: str = "model", explicit: Path | None = None, *,
+                   section: str = "posts", themes: bool = True) -> Located:
+    """Find the archetype as `hugo new content` does, and say where it came from.
+
+    Names are tried in the order kind, section, "default"; each in the site's archetypes/ first, then
+    in each theme's (Hugo overlays the theme's archetypes folder under the site's, name by name). A
+    name matches `<name>.md` or a bundle folder `<name>/index.md`. Outside a site, or with no match,
+    drafter's own model-explainer archetype.
+    """
     if explicit is not None:
         explicit = Path(explicit)
+        if explicit.is_dir():
+            if (explicit / "index.md").is_file():
+                return Located(explicit / "index.md", explicit.name, explicit, "explicit")
+            raise ArchetypeError(str(explicit), "is a directory without an index.md; pass an archetype .md file "
+                                               "or a bundle archetype folder holding index.md")
         if not explicit.is_file():
-            problem = "is a directory, not a file" if explicit.is_dir() else "does not exist"
-            raise ArchetypeError(str(explicit), f"{problem}; pass the path of an archetype .md file")
-        return explicit
+            raise ArchetypeError(str(explicit), "does not exist; pass the path of an archetype .md file")
+        return Located(explicit, explicit.stem, None, "explicit")
     if site is not None:
-        for name in (f"{kind}.md", "default.md"):
-            candidate = Path(site) / "archetypes" / name
-            if candidate.is_file():
-                return candidate
-    return default_archetype()
+        folders = [(Path(site) / "archetypes", "site")]
+        if themes:
+            folders += [(theme / "archetypes", "theme") for theme in site_themes(Path(site))]
+        names = list(dict.fromkeys(n for n in (kind, section, "default") if n))
+        for name in names:
+            for folder, origin in folders:
+                found = _archetype_at(folder, name)
+                if found is not None:
+                    return Located(found[0], name, found[1], origin)
+    return Located(default_archetype(), "", None, "builtin")
+
+
+def locate_archetype(site: Path | None, kind: str = "model", explicit: Path | None = None, *,
+                     section: str = "posts", themes: bool = True) -> Path:
+    """Pick the archetype file (see find_archetype): explicit, else the site's or its theme's, else drafter's own."""
+    return find_archetype(site, kind, explicit, section=section, themes=themes).path
 
 
 _YAML_11 = ("bool", "int", "float")
@@ -3343,6 +3407,23 @@ def _data_tree(directory: Path) -> dict[str, Any]:
 
 def load_site_info(site: Path) -> SiteInfo:
     """Read title, baseURL, params and data/ of a Hugo site, best effort."""
+    lowered = site_config(site)
+    params = lowered.get("params")
+    data_dir = lowered.get("datadir") or "data"
+    title_style = lowered.get("titlecasestyle") or "ap"
+    language = lowered.get("defaultcontentlanguage") or "en"
+    return SiteInfo(
+        title=str(lowered.get("title") or ""),
+        base_url=str(lowered.get("baseurl") or ""),
+        params=_to_params(params) if isinstance(params, Mapping) else {},
+        data=_data_tree(Path(site) / str(data_dir)),
+        language=str(language).lower(),
+        title_case_style=str(title_style),
+    )
+
+
+def site_config(site: Path) -> dict[str, Any]:
+    """A Hugo site's configuration (root config file, then config/_default/), top-level keys lower-cased."""
     site = Path(site)
     config: dict[str, Any] = {}
     for name in CONFIG_NAMES:
@@ -3369,16 +3450,4 @@ def load_site_info(site: Path) -> SiteInfo:
                 config = {**loaded, **config}
             else:
                 config.setdefault(stem, loaded)
-    lowered = {str(k).lower(): v for k, v in config.items()}
-    params = lowered.get("params")
-    data_dir = lowered.get("datadir") or "data"
-    title_style = lowered.get("titlecasestyle") or "ap"
-    language = lowered.get("defaultcontentlanguage") or "en"
-    return SiteInfo(
-        title=str(lowered.get("title") or ""),
-        base_url=str(lowered.get("baseurl") or ""),
-        params=_to_params(params) if isinstance(params, Mapping) else {},
-        data=_data_tree(site / str(data_dir)),
-        language=str(language).lower(),
-        title_case_style=str(title_style),
-    )
+    return {str(k).lower(): v for k, v in config.items()}

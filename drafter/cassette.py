@@ -124,6 +124,15 @@ def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
     return feed, exchanges
 
 
+def recorded_model(path: Path) -> str | None:
+    """The model a cassette was recorded with (None if it holds no exchange or cannot be read)."""
+    try:
+        _, exchanges = load(path)
+    except CassetteError:
+        return None
+    return exchanges[0].request.get("model") if exchanges else None
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)

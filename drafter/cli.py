@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Turn an arXiv ID into a first draft of a Hugo model-explainer post.",
 )
 
@@ -29,6 +30,8 @@ def new(
     arxiv_id: Annotated[str, typer.Argument(metavar="ARXIV_ID", help="2106.09685, 2106.09685v2, arXiv:…, hep-th/9901001 or an arxiv.org URL.")],
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype file to use instead of the site's or drafter's own.")] = None,
     kind: Annotated[Optional[str], typer.Option(help="Archetype kind to look up in the site's archetypes/ [default: model].")] = None,
+    section: Annotated[Optional[str], typer.Option(help="Content section the post goes in: content/<section>/ [default: posts].")] = None,
+    renderer: Annotated[Optional[str], typer.Option(help="Render the archetype with hugo, builtin, or auto (hugo when on PATH in a site) [default: auto].")] = None,
     slug: Annotated[Optional[str], typer.Option(help="File name of the post (default: from the model's name, e.g. lora).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here instead of <site>/content/posts/<slug>.md.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file at the output path.")] = False,
@@ -36,10 +39,12 @@ def new(
     model: Annotated[Optional[str], typer.Option(help="Chat model [env: DRAFTER_MODEL; default: gpt-4.1-mini].")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].")] = None,
     max_attempts: Annotated[Optional[int], typer.Option(help="Attempts per section before keeping the archetype's text [default: 3].")] = None,
-    concurrency: Annotated[Optional[int], typer.Option(help="Sections asked at once [default: 8].")] = None,
+    concurrency: Annotated[Optional[int], typer.Option(help="Sections asked at once [default: 16].")] = None,
     prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt templates that override drafter's by name.")] = None,
     record: Annotated[Optional[Path], typer.Option(help="Record the arXiv response and every model exchange to this cassette.")] = None,
     replay: Annotated[Optional[Path], typer.Option(help="Answer from this cassette instead of the network.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")] = False,
+    grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")] = None,
 ) -> None:
     """Write a first draft of a post about an arXiv paper.
 
@@ -55,10 +60,12 @@ def new(
         from .archetype import find_site
 
         settings = resolve(find_site(cwd), os.environ, {
-            "model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts,
+            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
+            "max_attempts": max_attempts, "grounding": grounding,
             "concurrency": concurrency})
         options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, archetype=archetype, slug=slug, output=output,
-                                      force=force, record=record, replay=replay, prompts=prompts)
+                                      force=force, record=record, replay=replay, prompts=prompts,
+                                      use_cache=not no_cache)
         if dry_run:
             run = workflow.Run(options, settings)
             _print_plan(run.plan())
@@ -98,6 +105,15 @@ def _print_plan(planned) -> None:
     typer.echo(f"=== {len(planned)} request(s), ~{total} input tokens before any re-ask (estimate: 4 characters a token)")
 
 
+def _replayed_model(replay: Path | None) -> str | None:
+    """A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo)."""
+    if replay is None:
+        return None
+    from .cassette import recorded_model
+
+    return recorded_model(replay)
+
+
 def _usage(option: str, problem: str) -> DrafterError:
     from .errors import ConfigError
 
@@ -124,6 +140,156 @@ def check(
         typer.echo(f"{draft}:{finding.line}: {finding.rule}: {finding.message}")
     if findings:
         raise typer.Exit(1)
+
+
+archetype_app = typer.Typer(no_args_is_help=True, help="Show or inspect an archetype without a model or network.")
+app.add_typer(archetype_app, name="archetype")
+
+
+@archetype_app.command("show")
+def archetype_show(
+    path: Annotated[Path, typer.Argument(help="Archetype file, or bundle archetype folder.")],
+    name: Annotated[str, typer.Option(help="Slug of the post the skeleton is rendered for.")] = "my-post",
+    section: Annotated[str, typer.Option(help="Content section of the post.")] = "posts",
+) -> None:
+    """Print the skeleton drafter would fill: the archetype rendered as `hugo new content` would.
+
+    Example: drafter archetype show archetypes/model.md --name lora
+    """
+    from . import skeleton
+
+    try:
+        typer.echo(skeleton.show(path, Path.cwd(), name, section), nl=False)
+    except DrafterError as error:
+        _fail(error)
+
+
+@archetype_app.command("inspect")
+def archetype_inspect(
+    path: Annotated[Path, typer.Argument(help="Archetype file, or bundle archetype folder.")],
+    section: Annotated[str, typer.Option(help="Content section of the post.")] = "posts",
+) -> None:
+    """List each section, its placeholders, and who fills it: the model, drafter from metadata, or nobody.
+
+    Example: drafter archetype inspect archetypes/model.md
+    """
+    from . import skeleton
+
+    try:
+        typer.echo(skeleton.inspect_file(path, Path.cwd(), section), nl=False)
+    except DrafterError as error:
+        _fail(error)
+
+
+@app.command()
+def regen(
+    draft: Annotated[Path, typer.Argument(help="The draft to change.")],
+    sections: Annotated[Optional[list[str]], typer.Argument(metavar="[SECTION]...", help="Heading text (any case) or number from `drafter sections`.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Regenerate every section that fails validation now.")] = False,
+    hint: Annotated[Optional[str], typer.Option(help="An instruction for the model, e.g. \"compare with LoRA\".")] = None,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the change as a unified diff; write nothing.")] = False,
+    arxiv_id: Annotated[Optional[str], typer.Option("--arxiv", help="The paper, if the draft has no arxiv: key.")] = None,
+    archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows (default: as drafter new finds it).")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Archetype kind [default: model].")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Chat model [env: DRAFTER_MODEL].")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL].")] = None,
+    max_attempts: Annotated[Optional[int], typer.Option(help="Attempts per section [default: 3].")] = None,
+    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt templates that override drafter's by name.")] = None,
+    record: Annotated[Optional[Path], typer.Option(help="Record the arXiv response and every model exchange to this cassette.")] = None,
+    replay: Annotated[Optional[Path], typer.Option(help="Answer from this cassette instead of the network.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")] = False,
+    grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")] = None,
+) -> None:
+    """Redo single sections of an existing draft; every other byte stays as it is.
+
+    The old file is kept in <site>/.drafter/history/ (outside a site: DRAFT.bak).
+    Example: drafter regen content/posts/lora.md "Training Details" --hint "say what the abstract reports"
+    """
+    from . import progress, workflow
+    from .archetype import find_site
+    from .settings import resolve
+
+    try:
+        if record and replay:
+            raise _usage("--record and --replay", "use one of them, not both")
+        if not sections and not failed:
+            raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
+        cwd = Path.cwd()
+        settings = resolve(find_site((cwd / draft).parent), os.environ, {
+            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
+        options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
+                                        hint=hint, diff=diff, record=record, replay=replay, prompts=prompts,
+                                        archetype=archetype, use_cache=not no_cache)
+        display = progress.for_stream(sys.stderr)
+        try:
+            run = workflow.RegenRun(options, settings, on_event=display)
+            result = run.execute()
+        finally:
+            display.close()
+    except DrafterError as error:
+        _fail(error)
+    if not result.outcomes:
+        typer.echo(f"{draft}: no section fails validation; nothing to regenerate", err=True)
+        return
+    failures = [o for o in result.outcomes if o.action == "failed"]
+    if failures:
+        from .errors import SectionsFailed
+
+        for outcome in failures:
+            for finding in outcome.findings:
+                typer.echo(f"  {outcome.label}: {finding}", err=True)
+        error = SectionsFailed(str(draft), {o.label: [str(f) for f in o.findings] for o in failures})
+        typer.echo(f"Error: {draft} is unchanged: {len(failures)} section(s) still failed validation: "
+                   f"{', '.join(error.failures)}; try --hint or more --max-attempts", err=True)
+        raise typer.Exit(1)
+    if diff:
+        typer.echo(result.diff, nl=False)
+        return
+    if result.written:
+        typer.echo(f"Rewrote {', '.join(o.label for o in result.outcomes)} in {draft}; the old file is in {result.backup}", err=True)
+    else:
+        typer.echo(f"{draft}: the new text is the same as the old; nothing written", err=True)
+
+
+@app.command("sections")
+def list_sections(
+    draft: Annotated[Path, typer.Argument(help="The draft to list.")],
+    archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Archetype kind [default: model].")] = None,
+) -> None:
+    """List a draft's sections with their numbers and validation state, for `drafter regen`.
+
+    Example: drafter sections content/posts/lora.md
+    """
+    from . import workflow
+    from .archetype import find_site
+    from .settings import resolve
+
+    try:
+        cwd = Path.cwd()
+        settings = resolve(find_site((cwd / draft).parent), os.environ, {"kind": kind})
+        states = workflow.section_states(draft, cwd, settings, archetype)
+    except DrafterError as error:
+        _fail(error)
+    for state in states:
+        typer.echo(f"{state.number:>3}  {'#' * state.block.level} {state.block.title}  [{state.state}]")
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="Manage the cache of validated answers.")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached answer, so the next run asks the model again.
+
+    Example: drafter cache clear
+    """
+    from .cache import ResponseCache, default_directory
+
+    directory = default_directory(os.environ)
+    removed = ResponseCache(directory).clear()
+    typer.echo(f"Removed {removed} cached answer(s) from {directory}", err=True)
 
 
 def main() -> None:

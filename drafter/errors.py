@@ -177,6 +177,31 @@ class ReplayMiss(CassetteError):
         )
 
 
+class SectionNotFound(DrafterError):
+    """A section named on the command line is not one the model can fill in this draft."""
+
+    def __init__(self, path: str, name: str, valid: list[str]) -> None:
+        self.path = path
+        self.name = name
+        self.valid = valid
+        super().__init__(
+            f"{path} has no section {name!r} to regenerate; valid sections are: {'; '.join(valid) or 'none'}"
+        )
+
+
+class Interrupted(DrafterError):
+    """The user pressed Ctrl-C; what finished is kept."""
+
+    exit_code = 130
+
+    def __init__(self, saved: int) -> None:
+        self.saved = saved
+        super().__init__(
+            f"interrupted; {saved} finished answer(s) are kept in the cache, so running the same command "
+            "again finishes without paying for them"
+        )
+
+
 class SectionsFailed(DrafterError):
     """Some sections still failed validation after the allowed attempts; the draft was written."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .validate import UNGROUNDED_NUMBER, Finding, without_comments, mask_inline, scan
+from .validate import UNGROUNDED_NUMBER, Finding, blank_comments, mask_inline, scan
 
 _UNITS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -109,14 +109,20 @@ def _grounded(values: set[Decimal], percent: bool, known: set[Decimal], percents
     return False
 
 
+_CITATION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*(?:\]\(https?://|\barXiv:\s*\d)")
+
+
 def claim_lines(text: str, *, skip_table_data: bool = False) -> list[tuple[int, str]]:
     """Return (line number, text) of the prose that states claims: code, math, URLs, comments and list numbers removed."""
     out = []
     previous_table = False
     table_index = 0
-    for line in scan(without_comments(text)):
+    for line in scan(blank_comments(text)):
         if line.zone != "prose" or not line.text.strip():
             previous_table = False
+            continue
+        if _CITATION.match(line.text):
+            # A reference entry's years and IDs identify another work; they are not claims about this paper.
             continue
         if _TABLE_ROW.match(line.text):
             table_index = table_index + 1 if previous_table else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -89,10 +90,11 @@ class ChatClient(Protocol):
 class TransientFault(Exception):
     """A fault worth retrying: rate limit, server error, timeout, reset, or a truncated answer."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.status = status
 
 
 def needs_api_key(base_url: str) -> bool:
@@ -130,6 +132,36 @@ class _WaitRetryAfter(tenacity.wait.wait_base):
         return backoff
 
 
+class AdaptiveLimit:
+    """How many requests may be in flight at once; lowered when a server refuses one with HTTP 429.
+
+    A refused request gives up its slot, and the limit drops to the number still in flight (the
+    ones the server accepted), so the retry waits for one of them to finish instead of being
+    refused again. A 429 while nothing else is in flight is a rate limit, not a concurrency limit,
+    and leaves the limit alone.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.active = 0
+        self._ready = threading.Condition()
+
+    def acquire(self) -> None:
+        """Wait for a free slot and take it."""
+        with self._ready:
+            while self.limit is not None and self.active >= self.limit:
+                self._ready.wait()
+            self.active += 1
+
+    def release(self, refused: bool = False) -> None:
+        """Give a slot back; `refused` when the server answered 429."""
+        with self._ready:
+            self.active -= 1
+            if refused and self.active > 0:
+                self.limit = self.active if self.limit is None else min(self.limit, self.active)
+            self._ready.notify()
+
+
 class OpenAIChat:
     """A ChatClient over the openai SDK; the only retry layer for transport faults (the SDK's own is off)."""
 
@@ -157,19 +189,35 @@ class OpenAIChat:
         # prompt_cache_key is an OpenAI extension; strict local servers may reject unknown fields.
         self._send_cache_key = needs_api_key(base_url) if send_cache_key is None else send_cache_key
         self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self.limit = AdaptiveLimit()
+
+    def warm_up(self) -> None:
+        """Import the SDK (~0.4 s) and build its client in the background, e.g. while arXiv answers."""
+        if self._client is None and self._warming is None:
+            self._warming = threading.Thread(target=self._warm, name="drafter-warm-up", daemon=True)
+            self._warming.start()
+
+    def _warm(self) -> None:
+        try:
+            self._sdk()
+        except Exception:  # noqa: BLE001 - the first real request meets the same error and reports it
+            pass
 
     def _sdk(self) -> "openai.OpenAI":
-        if self._client is None:
-            import openai
+        with self._client_lock:  # one client per run, however many threads ask first
+            if self._client is None:
+                import openai
 
-            connect, read = self._timeouts
-            self._client = openai.OpenAI(
-                base_url=self.base_url,
-                api_key=self._api_key,
-                max_retries=0,
-                timeout=openai.Timeout(read, connect=connect),
-            )
-        return self._client
+                connect, read = self._timeouts
+                self._client = openai.OpenAI(
+                    base_url=self.base_url,
+                    api_key=self._api_key,
+                    max_retries=0,
+                    timeout=openai.Timeout(read, connect=connect),
+                )
+            return self._client
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         """Send `request`, retrying transient faults with backoff that honours Retry-After."""
@@ -187,10 +235,23 @@ class OpenAIChat:
 
     def close(self) -> None:
         """Close the HTTP connections the client holds."""
+        if self._warming is not None:
+            self._warming.join()
         if self._client is not None:
             self._client.close()
 
     def _send_once(self, request: ChatRequest) -> ChatResponse:
+        self.limit.acquire()
+        refused = False
+        try:
+            return self._send(request)
+        except TransientFault as fault:
+            refused = fault.status == 429
+            raise
+        finally:
+            self.limit.release(refused)
+
+    def _send(self, request: ChatRequest) -> ChatResponse:
         import openai
 
         body = request.payload()
@@ -200,7 +261,7 @@ class OpenAIChat:
         try:
             completion = self._sdk().chat.completions.create(**body, **extra)
         except openai.RateLimitError as error:
-            raise TransientFault("HTTP 429 rate limited", parse_retry_after(error.response.headers.get("retry-after"))) from error
+            raise TransientFault("HTTP 429 rate limited", parse_retry_after(error.response.headers.get("retry-after")), 429) from error
         except openai.InternalServerError as error:
             raise TransientFault(f"HTTP {error.status_code} server error", parse_retry_after(error.response.headers.get("retry-after"))) from error
         except openai.APITimeoutError as error:

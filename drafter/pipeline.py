@@ -11,6 +11,8 @@ import tenacity
 
 from . import sections, validate
 from .arxiv import Paper
+from .cache import ResponseCache
+from .grounding import paper_source
 from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
 from .llm import ChatClient, ChatRequest, Message, Usage
 from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
@@ -79,10 +81,11 @@ class _Attempt:
 class Conversation:
     """The messages of one part's exchange; a rejected answer and its findings are appended before the next attempt."""
 
-    def __init__(self, label: str, position: int, messages: list[Message]) -> None:
+    def __init__(self, label: str, position: int, messages: list[Message], cache_key: str | None = None) -> None:
         self.label = label
         self.position = position
         self.messages = messages
+        self.cache_key = cache_key
         self.attempts = 0
         self.usage = Usage()
         self.last: _Attempt | None = None
@@ -101,11 +104,16 @@ class Pipeline:
         *,
         model: str,
         max_attempts: int = 3,
-        concurrency: int = 8,
+        concurrency: int = 16,
         on_event: Emit | None = None,
         hint: str | None = None,
+        cache: ResponseCache | None = None,
+        grounding: str = "error",
     ) -> None:
+        self.grounding = grounding
         self.client = client
+        self.cache = cache
+        self.answered = 0  # answers that passed validation this run, cached ones included
         self.prompts = prompts
         self.model = model
         self.max_attempts = max_attempts
@@ -147,7 +155,7 @@ class Pipeline:
             label=conversation.label,
             attempt=conversation.attempts + 1,
             position=conversation.position,
-            cache_key=None,
+            cache_key=conversation.cache_key,
         )
 
     # -- the re-ask loop -------------------------------------------------------------------
@@ -176,18 +184,37 @@ class Pipeline:
                 self._emit(Event(conversation.label, "rejected", conversation.attempts, tuple(result.findings), response.usage))
             return result
 
+        # The first request names the answer in the cache, whichever attempt finally passed.
+        first_request = self.request(conversation).payload()
+        if self.cache is not None:
+            cached = self.cache.get(first_request)
+            if cached is not None:
+                result = _Attempt(cached, judge(cached))
+                if not result.findings:
+                    conversation.last = result
+                    self._count_answered()
+                    return result
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts),
             retry=tenacity.retry_if_result(lambda result: bool(result.findings)),
             retry_error_callback=lambda state: state.outcome.result(),
         )
-        return retrying(attempt)
+        result = retrying(attempt)
+        if not result.findings:
+            self._count_answered()
+            if self.cache is not None:
+                self.cache.put(first_request, result.answer)
+        return result
+
+    def _count_answered(self) -> None:
+        with self._lock:
+            self.answered += 1
 
     # -- the parts of a draft --------------------------------------------------------------
 
     def establish_facts(self, paper: Paper) -> tuple[Facts | None, Outcome]:
         """Ask for the model's name, tagline, kind and slug."""
-        conversation = Conversation(FACTS_LABEL, -1, self.facts_messages(paper))
+        conversation = Conversation(FACTS_LABEL, -1, self.facts_messages(paper), prompt_cache_key(paper))
         holder: dict[str, Facts] = {}
 
         def judge(answer: str) -> list[Finding]:
@@ -219,23 +246,37 @@ class Pipeline:
                 self._emit(Event(block.title, "stripped"))
             else:
                 to_fill.append((index, block))
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
+        try:
             futures = {index: pool.submit(self.fill_block, paper, facts, outline, index, block) for index, block in to_fill}
             for index, future in futures.items():
                 outcomes[index] = future.result()
+        except BaseException:
+            # Ctrl-C or a fatal error: ask nothing more; answers already validated are in the cache.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         text = document.front_matter + document.preamble + "".join(outcomes[i].text for i in range(len(document.blocks)))
         ordered = list(extra_outcomes or []) + [outcomes[i] for i in range(len(document.blocks))]
         return Draft(text=text, facts=facts, outcomes=ordered)
 
     def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: sections.Block) -> Outcome:
         """Have the model write one block; on failure keep the archetype's text."""
-        conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text))
-        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer))
+        conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text),
+                                    prompt_cache_key(paper))
+        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
+        source = paper_source(paper, facts.name, facts.tagline, facts.kind) if self.grounding == "error" else None
+        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer, source=source))
         if last.findings:
             self._emit(Event(block.title, "failed", conversation.attempts, tuple(last.findings), conversation.usage))
             return Outcome(block.title, "failed", block.text, conversation.attempts, last.findings, conversation.usage)
         self._emit(Event(block.title, "done", conversation.attempts, (), conversation.usage))
         return Outcome(block.title, "filled", _fit(last.answer, block.text), conversation.attempts, [], conversation.usage)
+
+
+def prompt_cache_key(paper: Paper) -> str:
+    """One key for every request of a run, so a provider routes them to the same prefix cache (not recorded)."""
+    return f"drafter-{paper.base_id}"
 
 
 def prefill(document: Document, paper: Paper, facts: Facts) -> Document:

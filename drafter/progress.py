@@ -16,6 +16,8 @@ def describe(event: Event) -> str:
     if event.status == "rejected":
         rules = ", ".join(sorted({finding.rule for finding in event.findings}))
         return f"{event.label}: rejected ({rules}); asking again"
+    if event.status == "done" and event.attempt == 0:
+        return f"{event.label}: filled from the cache, no request"
     if event.status in ("done", "failed"):
         tokens = f"{event.usage.prompt_tokens} in / {event.usage.completion_tokens} out"
         verb = "filled" if event.status == "done" else "FAILED, kept the archetype's text"

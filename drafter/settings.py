@@ -26,9 +26,11 @@ class Settings:
     arxiv_api: str = DEFAULT_ARXIV_API
     kind: str = "model"
     section: str = "posts"
+    renderer: str = "auto"  # how the archetype is rendered: "hugo", "builtin", or "auto" (hugo when usable)
     prompts_dir: Path | None = None
     max_attempts: int = 3
-    concurrency: int = 8
+    concurrency: int = 16  # every section of a wave at once, up to 16
+    grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "off" allows them
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
 
@@ -44,8 +46,8 @@ _ENVIRONMENT = {
     "OPENAI_API_KEY": "api_key",
     "DRAFTER_ARXIV_API": "arxiv_api",
 }
-_FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "prompts_dir", "max_attempts",
-              "concurrency", "connect_timeout", "read_timeout"}
+_FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "renderer", "prompts_dir", "max_attempts",
+              "concurrency", "connect_timeout", "read_timeout", "grounding"}
 
 
 def read_config(site: Path | None) -> dict[str, Any]:
@@ -78,6 +80,8 @@ def resolve(site: Path | None, environ: Mapping[str, str], flags: Mapping[str, A
         raise ConfigError("settings", str(error)) from None
     if settings.max_attempts < 1:
         raise ConfigError("--max-attempts", f"must be at least 1, got {settings.max_attempts}")
+    if settings.grounding not in ("error", "off"):
+        raise ConfigError("--grounding", f"must be error or off, got {settings.grounding!r}")
     if not 1 <= settings.concurrency <= 64:
         raise ConfigError("--concurrency", f"must be between 1 and 64, got {settings.concurrency}")
     return settings

@@ -117,7 +117,35 @@ def has_placeholders(text: str) -> bool:
     """Tell whether a block of an archetype holds anything for the model to fill."""
     if sections.guidance_comments(text):
         return True
-    return any(line.zone == "prose" and bracket_slots(line.text) for line in scan(text))
+    return any(line.zone == "prose" and bracket_slots(line.text) for line in scan(text)) or bool(generic_slots(text))
+
+
+_SHORTCODE_CALL = re.compile(r"\{\{[<%].*?[>%]\}\}")
+
+
+def generic_slots(text: str) -> list[str]:
+    """Placeholders any archetype may use beyond [bracket] slots and comments, in prose outside comments and
+    shortcodes (kept as they are): `<angle slots>`, TODO/FIXME/TBD lines, lorem ipsum."""
+    visible = _SHORTCODE_CALL.sub(lambda m: " " * len(m.group(0)), blank_comments(text))
+    found = [tag.text for tag in angle_tags(visible) if not tag.is_html]
+    for line in scan(visible):
+        if line.zone == "prose" and (_TODO.search(line.text) or _LOREM.search(line.text)):
+            found.append(line.text.strip())
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    """Everything in an archetype block that asks for content: guidance comments, [bracket] slots,
+    generic slots (see generic_slots), sample lines and sample identifiers in code."""
+    found = [" ".join(comment.split()) for comment in sections.guidance_comments(text)]
+    without_comments = sections.strip_comments(text)
+    for line in scan(without_comments):
+        if line.zone == "prose":
+            found += bracket_slots(line.text)
+    found += generic_slots(without_comments)
+    found += sorted(_sample_lines(without_comments) - set(found))
+    found += sorted(_sample_identifiers(without_comments))
+    return list(dict.fromkeys(found))
 
 
 def classify(block: Block) -> Action:
@@ -125,7 +153,7 @@ def classify(block: Block) -> Action:
     comments = sections.guidance_comments(block.text)
     without_comments = sections.strip_comments(block.text)
     slots = any(line.zone == "prose" and bracket_slots(line.text) for line in scan(without_comments))
-    if slots or _sample_lines(without_comments) or _sample_identifiers(without_comments):
+    if slots or _sample_lines(without_comments) or _sample_identifiers(without_comments) or generic_slots(without_comments):
         return Action.FILL
     if not comments:
         return Action.KEEP
@@ -276,6 +304,19 @@ def check_content(skeleton: str, answer: str) -> list[Finding]:
     return findings
 
 
+def find_block(expected: Block, blocks: tuple[Block, ...], start: int = 0) -> int | None:
+    """Return the index of the first block from `start` whose heading fills the archetype block's heading."""
+    for index in range(start, len(blocks)):
+        candidate = blocks[index]
+        if expected.heading is None or (
+            candidate.heading is not None
+            and candidate.heading.level == expected.heading.level
+            and _heading_matches(expected.heading, candidate.heading)
+        ):
+            return index
+    return None
+
+
 def check_document(archetype: sections.Document, draft: sections.Document) -> list[Finding]:
     """Validate every part of a whole draft against the archetype's parts; line numbers are the draft's."""
     findings: list[Finding] = []
@@ -283,16 +324,7 @@ def check_document(archetype: sections.Document, draft: sections.Document) -> li
     seen: set[str] = set()
     end_line = draft.join().count("\n") + 1
     for expected in archetype.blocks:
-        match = None
-        for index in range(cursor, len(draft.blocks)):
-            candidate = draft.blocks[index]
-            if expected.heading is None or (
-                candidate.heading is not None
-                and candidate.heading.level == expected.heading.level
-                and _heading_matches(expected.heading, candidate.heading)
-            ):
-                match = index
-                break
+        match = find_block(expected, draft.blocks, cursor)
         if match is None:
             line = draft.blocks[cursor].start_line if cursor < len(draft.blocks) else end_line
             findings.append(Finding(line, HEADING, f"the section {'#' * expected.level} {expected.title} is missing or renamed; the archetype has it here"))
@@ -351,7 +383,7 @@ def mask_inline(line: str) -> str:
     return _MATH_SPAN.sub(_blank, _DISPLAY_MATH_SPAN.sub(_blank, mask_code_spans(line)))
 
 
-def without_comments(text: str) -> str:
+def blank_comments(text: str) -> str:
     """Blank out HTML comments (an unclosed one runs to the end), keeping line breaks; linear time."""
     if "<!--" not in text:
         return text
@@ -409,7 +441,7 @@ class Tag:
 def angle_tags(text: str) -> list[Tag]:
     """Find raw HTML tags and `<angle slots>` in the prose of `text` (code, math and comments excluded)."""
     found: list[Tag] = []
-    for line in scan(without_comments(text)):
+    for line in scan(blank_comments(text)):
         if line.zone != "prose":
             continue
         visible = _AUTOLINK.sub(_blank, mask_inline(line.text))
@@ -485,7 +517,7 @@ def check_safety(skeleton: str, answer: str) -> list[Finding]:
             findings.append(Finding(number, SHORTCODE,
                                     f"the Hugo shortcode {{{{< {name} >}}}} is not in the archetype; remove it "
                                     "(Hugo would run it when building the site)"))
-    for line in scan(without_comments(answer)):
+    for line in scan(blank_comments(answer)):
         if line.zone != "prose":
             continue
         for target in link_targets(line.text):
@@ -743,14 +775,15 @@ def check_placeholders(skeleton: str, answer: str) -> list[Finding]:
     findings: list[Finding] = []
     skeleton_todo = set(_TODO.findall(skeleton))
     skeleton_lorem = bool(_LOREM.search(skeleton))
-    skeleton_slots = {tag.text for tag in angle_tags(skeleton) if not tag.is_html}
+    # `<slots>` of the skeleton's prose are placeholders too; other angle text (inside a shortcode) may stay.
+    skeleton_slots = {tag.text for tag in angle_tags(skeleton) if not tag.is_html} - set(generic_slots(skeleton))
     samples = _labelled_samples(skeleton)
     sample_lines = _sample_lines(sections.strip_comments(skeleton))
     for line in scan(answer):
-        for marker in sorted(set(_TODO.findall(line.text)) - skeleton_todo):
+        for marker in sorted(set(_TODO.findall(line.text)) - (skeleton_todo if line.zone != "prose" else set())):
             findings.append(Finding(line.number, PLACEHOLDER,
                                     f"the marker {marker} is left; write the missing content, or say the paper does not report it"))
-        if not skeleton_lorem and _LOREM.search(line.text):
+        if (not skeleton_lorem or line.zone == "prose") and _LOREM.search(line.text):
             findings.append(Finding(line.number, PLACEHOLDER, "lorem ipsum filler is left; replace it with text about this paper"))
         match = _LABELLED.match(line.text) if line.zone == "prose" else None
         if match and line.text.strip() not in sample_lines:
@@ -840,7 +873,7 @@ def check_toc_links(text: str) -> list[Finding]:
     ids = [identifier for _, identifier in heading_ids(body)]
     known = set(ids)
     findings = []
-    for line in scan(without_comments(body)):
+    for line in scan(blank_comments(body)):
         if line.zone != "prose":
             continue
         for match in _ANCHOR_LINK.finditer(mask_code_spans(line.text)):

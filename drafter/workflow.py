@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,15 +15,27 @@ from pathlib import Path
 
 import frontmatter
 
-from . import archetype, arxiv, sections, validate
+from . import archetype, arxiv, regen, sections, skeleton, validate
+from .cache import ResponseCache, default_directory
 from .cassette import Player, Recorder
-from .errors import ArchetypeError, InputFileError, OutputExists
+from .errors import ArchetypeError, InputFileError, Interrupted, OutputExists
 from .facts import Facts, fallback_facts
 from .llm import ChatClient, OpenAIChat
-from .pipeline import Draft, Emit, Pipeline
+from .pipeline import Draft, Emit, Outcome, Pipeline, prefill
 from .prompts import PromptBook
 from .settings import Settings
 from .validate import Finding
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the answers come from: the network, a cassette, a recording, the cache."""
+
+    record: Path | None = None
+    replay: Path | None = None
+    prompts: Path | None = None
+    archetype: Path | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,7 @@ class NewOptions:
     record: Path | None = None
     replay: Path | None = None
     prompts: Path | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,29 +75,109 @@ class NewResult:
     draft: Draft
 
 
+class Session:
+    """What every command that talks to arXiv and the model shares: site, archetype, prompts, clients."""
+
+    def __init__(self, settings: Settings, cwd: Path, sources: Sources, site_from: Path,
+                 on_event: Emit | None = None, client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
+        self.settings = settings
+        self.cwd = cwd
+        self.sources = sources
+        self.on_event = on_event
+        self.site = archetype.find_site(site_from)
+        self.located = archetype.find_archetype(self.site, settings.kind, absolute(sources.archetype, cwd),
+                                                section=settings.section)
+        self.archetype_path = self.located.path
+        self.template = read_archetype(self.archetype_path)
+        overrides = [p for p in (absolute(sources.prompts, cwd), settings.prompts_dir,
+                                 self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
+        self.prompts = PromptBook(overrides)
+        self._client_factory = client_factory or _openai_client
+        self.player: Player | None = None
+        self.recorder: Recorder | None = None
+        self.client: ChatClient | None = None
+
+    def open(self) -> ChatClient:
+        """The client this run asks: a cassette player, or the endpoint (wrapped by a recorder)."""
+        if self.sources.replay:
+            self.player = Player(absolute(self.sources.replay, self.cwd))
+            self.client = self.player
+        else:
+            self.client = self._client_factory(self.settings)
+        if self.sources.record:
+            self.recorder = Recorder(self.client, absolute(self.sources.record, self.cwd))
+            return self.recorder
+        return self.client
+
+    def cache(self) -> ResponseCache | None:
+        """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
+        if not self.sources.use_cache or self.sources.record or self.sources.replay:
+            return None
+        return ResponseCache(default_directory(os.environ))
+
+    def paper(self, arxiv_id: arxiv.ArxivId) -> arxiv.Paper:
+        """Fetch the paper (or take it from the cassette), recording the response when asked."""
+        if self.player is not None:
+            feed = self.player.feed_for(arxiv_id)
+        else:
+            feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
+        if self.recorder is not None:
+            self.recorder.feed = feed
+        return arxiv.paper_from_response(feed, arxiv_id)
+
+    def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
+        """A pipeline with this run's settings."""
+        return Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
+                        concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
+                        grounding=self.settings.grounding)
+
+    def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
+        """What the archetype's template sees, as Hugo would give it for `path`."""
+        base_name = path.parent.name if path.stem == "index" else path.stem
+        site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
+        # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
+        located = self.located.name
+        kind = located if located and located == self.settings.section else self.settings.kind
+        bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
+        return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
+                                     section=self.settings.section, site=site_info, now=now,
+                                     content_type=kind, path=bundle_path)
+
+    def render(self, path: Path, now: datetime | None = None) -> str:
+        """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
+        context = self.page_context(path, now or datetime.now(timezone.utc))
+        return skeleton.render_builtin(self.located, context, self.template).text
+
+    def build(self, path: Path, now: datetime | None = None) -> skeleton.Skeleton:
+        """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
+        context = self.page_context(path, now or datetime.now(timezone.utc))
+        if skeleton.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
+            assert self.site is not None
+            return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
+                                        slug=context.content_base_name)
+        return skeleton.render_builtin(self.located, context, self.template)
+
+    def close(self) -> None:
+        """Save the recording (even after a failure) and close connections."""
+        if self.recorder is not None:
+            self.recorder.save()
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            close()
+
+
 class Run:
-    """The parts of one `drafter new`: settings, paths, the client, the paper."""
+    """One `drafter new`: fetch, ask, validate, write."""
 
     def __init__(self, options: NewOptions, settings: Settings, on_event: Emit | None = None,
                  client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
         self.options = options
         self.settings = settings
-        self.on_event = on_event
         self.arxiv_id = arxiv.parse_id(options.arxiv)
-        self.site = archetype.find_site(options.cwd)
-        self.archetype_path = archetype.locate_archetype(self.site, settings.kind, _absolute(options.archetype, options.cwd))
-        try:
-            # newline="" keeps CRLF archetypes' bytes, as Hugo does.
-            with self.archetype_path.open(encoding="utf-8", newline="") as stream:
-                self.template = stream.read()
-        except (OSError, UnicodeDecodeError) as error:
-            raise ArchetypeError(str(self.archetype_path), f"cannot be read ({error})") from None
+        sources = Sources(options.record, options.replay, options.prompts, options.archetype, options.use_cache)
+        self.session = Session(settings, options.cwd, sources, options.cwd, on_event, client_factory)
         if options.output is not None:
-            self._refuse_overwrite(_absolute(options.output, options.cwd))
-        overrides = [p for p in (_absolute(options.prompts, options.cwd), settings.prompts_dir,
-                                 self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
-        self.prompts = PromptBook(overrides)
-        self._client_factory = client_factory or _openai_client
+            self._refuse_overwrite(absolute(options.output, options.cwd))
 
     def _refuse_overwrite(self, path: Path) -> None:
         if path.exists() and not self.options.force:
@@ -90,32 +185,22 @@ class Run:
 
     def output_path(self, slug: str) -> Path:
         """Where the draft goes: --output, else the site's content section, else the current folder."""
+        name = Path(slug) / "index.md" if self.session.located.bundle is not None else Path(f"{slug}.md")
         if self.options.output is not None:
-            return _absolute(self.options.output, self.options.cwd)
-        if self.site is not None:
-            return self.site / "content" / self.settings.section / f"{slug}.md"
-        return self.options.cwd / f"{slug}.md"
-
-    def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
-        """What the archetype's template sees, as Hugo would give it for `path`."""
-        base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
-        return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
-                                     section=self.settings.section, site=site_info, now=now,
-                                     content_type=self.settings.kind)
+            return absolute(self.options.output, self.options.cwd)
+        if self.session.site is not None:
+            return self.session.site / "content" / self.settings.section / name
+        return self.options.cwd / name
 
     def plan(self) -> list[PlannedRequest]:
         """The requests a run would send, with provisional facts from the title (for --dry-run)."""
-        paper = self._paper(None, None)
-        pipeline = Pipeline(_Unreachable(), self.prompts, model=self.settings.model)
+        paper = self.session.paper(self.arxiv_id)
+        pipeline = Pipeline(_Unreachable(), self.session.prompts, model=self.settings.model)
         provisional = fallback_facts(paper)
         if self.options.slug:
             provisional = Facts(provisional.name, provisional.tagline, provisional.kind, self.options.slug)
-        path = self.output_path(provisional.slug)
-        rendered = archetype.render(self.template, self.page_context(path, datetime.now(timezone.utc)), str(self.archetype_path))
+        rendered = self.session.render(self.output_path(provisional.slug))
         planned = [PlannedRequest("facts", tuple((m.role, m.content) for m in pipeline.facts_messages(paper)))]
-        from .pipeline import prefill
-
         document = prefill(sections.split(rendered), paper, provisional)
         outline = [b.title for b in document.blocks if b.level == document.section_level]
         for block in document.blocks:
@@ -126,40 +211,163 @@ class Run:
 
     def execute(self, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
-        player = Player(_absolute(self.options.replay, self.options.cwd)) if self.options.replay else None
-        client: ChatClient = player if player is not None else self._client_factory(self.settings)
-        recorder = Recorder(client, _absolute(self.options.record, self.options.cwd)) if self.options.record else None
+        client = self.session.open()
+        pipeline = self.session.pipeline(client)
         try:
-            paper = self._paper(player, recorder)
-            pipeline = Pipeline(recorder or client, self.prompts, model=self.settings.model,
-                                max_attempts=self.settings.max_attempts, concurrency=self.settings.concurrency,
-                                on_event=self.on_event)
+            paper = self.session.paper(self.arxiv_id)
             facts, facts_outcome = pipeline.establish_facts(paper)
             facts = facts or fallback_facts(paper)
             if self.options.slug:
                 facts = Facts(facts.name, facts.tagline, facts.kind, self.options.slug)
             path = self.output_path(facts.slug)
             self._refuse_overwrite(path)  # before paying for the sections
-            rendered = archetype.render(self.template, self.page_context(path, now or datetime.now(timezone.utc)),
-                                        str(self.archetype_path))
-            draft = pipeline.fill(paper, facts, rendered, [facts_outcome])
+            made = self.session.build(path, now)
+            targets = {path.parent / relative: data for relative, data in made.resources.items()}
+            for target in targets:  # a bundle's files: refused before paying for the sections
+                self._refuse_overwrite(target)
+            draft = pipeline.fill(paper, facts, made.text, [facts_outcome])
+            for target, data in targets.items():
+                write_new_bytes(target, data, overwrite=self.options.force)
             write_new_file(path, draft.text, overwrite=self.options.force)
             return NewResult(path, draft)
+        except KeyboardInterrupt:
+            raise Interrupted(pipeline.answered) from None
         finally:
-            if recorder is not None:
-                recorder.save()
-            close = getattr(client, "close", None)
-            if close is not None:
-                close()
+            self.session.close()
 
-    def _paper(self, player: Player | None, recorder: Recorder | None) -> arxiv.Paper:
-        if player is not None:
-            feed = player.feed_for(self.arxiv_id)
+
+# -- drafter regen and drafter sections ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegenOptions:
+    """What `drafter regen` was asked to do, beyond the settings."""
+
+    draft: Path
+    cwd: Path
+    names: tuple[str, ...] = ()
+    failed: bool = False
+    arxiv: str | None = None
+    hint: str | None = None
+    diff: bool = False
+    record: Path | None = None
+    replay: Path | None = None
+    prompts: Path | None = None
+    archetype: Path | None = None
+    use_cache: bool = True
+
+
+@dataclass
+class RegenResult:
+    """What `drafter regen` did."""
+
+    path: Path
+    outcomes: list[Outcome]
+    diff: str
+    backup: Path | None
+    written: bool
+
+
+class DraftFile:
+    """An existing draft, read so that its bytes can be written back exactly."""
+
+    def __init__(self, path: Path, shown: Path | None = None) -> None:
+        self.path = path
+        self.shown = str(shown or path)  # the path as the user wrote it, for messages
+        try:
+            with path.open(encoding="utf-8", newline="") as stream:  # keep CRLF as it is
+                self.text = stream.read()
+        except FileNotFoundError:
+            raise InputFileError(self.shown, "no such file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputFileError(self.shown, f"cannot be read as UTF-8 text ({error})") from None
+        self.document = sections.split(self.text)
+
+    def arxiv_id(self, override: str | None) -> arxiv.ArxivId:
+        """The paper the draft is about: --arxiv, else its `arxiv:` front matter key."""
+        if override:
+            return arxiv.parse_id(override)
+        try:
+            value = _front_matter_data(self.document.front_matter).get("arxiv") if self.document.front_matter else None
+        except Exception:
+            value = None
+        if not value:
+            raise InputFileError(self.shown, "has no arxiv: key in its front matter; pass --arxiv ID")
+        return arxiv.parse_id(str(value))
+
+    @property
+    def slug(self) -> str:
+        """The post's base name, as Hugo sees it."""
+        return self.path.parent.name if self.path.stem == "index" else self.path.stem
+
+
+def section_states(draft_path: Path, cwd: Path, settings: Settings, archetype_option: Path | None = None) -> list[regen.SectionState]:
+    """Every part of a draft with its validation state (for `drafter sections`)."""
+    draft = DraftFile(absolute(draft_path, cwd), draft_path)
+    session = Session(settings, cwd, Sources(archetype=archetype_option), draft.path.parent)
+    return regen.states(sections.split(session.render(draft.path)), draft.document)
+
+
+class RegenRun:
+    """One `drafter regen`: re-fill the chosen sections and splice them in, or change nothing."""
+
+    def __init__(self, options: RegenOptions, settings: Settings, on_event: Emit | None = None,
+                 client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
+        self.options = options
+        self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
+        self.arxiv_id = self.draft.arxiv_id(options.arxiv)
+        sources = Sources(options.record, options.replay, options.prompts, options.archetype, options.use_cache)
+        self.session = Session(settings, options.cwd, sources, self.draft.path.parent, on_event, client_factory)
+        self.archetype_doc = sections.split(self.session.render(self.draft.path))
+        self.states = regen.states(self.archetype_doc, self.draft.document)
+        if options.failed:
+            self.targets = [s for s in self.states if s.action is sections.Action.FILL and s.findings]
         else:
-            feed = arxiv.fetch_feed(self.arxiv_id, self.settings.arxiv_api)
-        if recorder is not None:
-            recorder.feed = feed
-        return arxiv.paper_from_response(feed, self.arxiv_id)
+            self.targets = regen.choose(self.states, list(options.names), str(options.draft))
+
+    def execute(self) -> RegenResult:
+        """Ask for each chosen section; write only if every one passes validation."""
+        if not self.targets:
+            return RegenResult(self.draft.path, [], "", None, False)
+        client = self.session.open()
+        pipeline = self.session.pipeline(client, hint=self.options.hint)
+        try:
+            paper = self.session.paper(self.arxiv_id)
+            facts = regen.facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
+            skeletons = prefill(self.archetype_doc, paper, facts)
+            outline = regen.outline(self.draft.document)
+            outcomes = []
+            for state in self.targets:
+                skeleton = skeletons.blocks[self.archetype_doc.blocks.index(state.expected)]
+                outcomes.append(pipeline.fill_block(paper, facts, outline, state.index, skeleton))
+        except KeyboardInterrupt:
+            raise Interrupted(pipeline.answered) from None
+        finally:
+            self.session.close()
+        if any(outcome.action == "failed" for outcome in outcomes):
+            return RegenResult(self.draft.path, outcomes, "", None, False)
+        new_text = regen.splice(self.draft.document, {s.index: o.text for s, o in zip(self.targets, outcomes)})
+        diff = "".join(difflib.unified_diff(self.draft.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                                            str(self.options.draft), str(self.options.draft)))
+        if self.options.diff or new_text == self.draft.text:
+            return RegenResult(self.draft.path, outcomes, diff, None, False)
+        backup = self._backup()
+        write_new_file(self.draft.path, new_text, overwrite=True)
+        return RegenResult(self.draft.path, outcomes, diff, backup, True)
+
+    def _backup(self) -> Path:
+        """Keep the draft as it was: in the site's .drafter/history/, else beside it as DRAFT.bak."""
+        site = self.session.site
+        if site is not None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            try:
+                relative = self.draft.path.resolve().relative_to(site.resolve())
+            except ValueError:
+                relative = Path(self.draft.path.name)
+            backup = site / ".drafter" / "history" / f"{str(relative).replace(os.sep, '__')}.{stamp}"
+        else:
+            backup = self.draft.path.with_name(self.draft.path.name + ".bak")
+        write_new_file(backup, self.draft.text, overwrite=True)
+        return backup
 
 
 class _Unreachable:
@@ -170,26 +378,41 @@ class _Unreachable:
 
 
 def _openai_client(settings: Settings) -> ChatClient:
-    return OpenAIChat(base_url=settings.base_url, api_key=settings.api_key,
-                      connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
+    client = OpenAIChat(base_url=settings.base_url, api_key=settings.api_key,
+                        connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
+    client.warm_up()  # the SDK's import overlaps the arXiv request
+    return client
 
 
-def _absolute(path: Path | None, cwd: Path) -> Path | None:
+def absolute(path: Path | None, cwd: Path) -> Path | None:
+    """`path` made absolute against `cwd` (None stays None)."""
     if path is None:
         return None
     path = path.expanduser()
     return path if path.is_absolute() else cwd / path
 
 
+def read_archetype(path: Path) -> str:
+    """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            return stream.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
+
+
 def write_new_file(path: Path, text: str, *, overwrite: bool) -> None:
     """Write `path` atomically; without `overwrite`, fail rather than replace a file that appeared meanwhile."""
-    import tempfile
+    write_new_bytes(path, text.encode("utf-8"), overwrite=overwrite)
 
+
+def write_new_bytes(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """write_new_file for bytes (a page bundle's images and other files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         if overwrite:
             os.replace(temporary, path)
         else:
@@ -205,23 +428,29 @@ def write_new_file(path: Path, text: str, *, overwrite: bool) -> None:
 
 def check_file(draft_path: Path, cwd: Path, archetype_option: Path | None, kind: str = "model") -> list[Finding]:
     """Validate a whole draft file against its archetype; findings carry the draft's line numbers."""
-    try:
-        text = draft_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(str(draft_path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(str(draft_path), f"cannot be read ({error})") from None
-    site = archetype.find_site(draft_path.resolve().parent)
-    template_path = archetype.locate_archetype(site, kind, _absolute(archetype_option, cwd))
-    template = template_path.read_text(encoding="utf-8")
-    base_name = draft_path.parent.name if draft_path.stem == "index" else draft_path.stem
-    context = archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(datetime.now(timezone.utc)),
-                                    site=archetype.load_site_info(site) if site else archetype.SiteInfo())
-    rendered = archetype.render(template, context, str(template_path))
-    expected, actual = sections.split(rendered), sections.split(text)
-    findings = check_front_matter(expected.front_matter, actual.front_matter)
-    findings += validate.check_document(expected, actual)
+    draft = DraftFile(absolute(draft_path, cwd), draft_path)
+    site = archetype.find_site(draft.path.resolve().parent)
+    section = draft_section(site, draft.path) or "posts"
+    located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
+    context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
+                                    site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+                                    content_type=kind, section=section)
+    rendered = skeleton.render_builtin(located, context).text
+    expected = sections.split(rendered)
+    findings = check_front_matter(expected.front_matter, draft.document.front_matter)
+    findings += validate.check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))
+
+
+def draft_section(site: Path | None, draft: Path) -> str:
+    """The content section a draft sits in (`posts` for content/posts/x.md or content/posts/x/index.md), or ""."""
+    if site is None:
+        return ""
+    try:
+        parts = draft.resolve().relative_to((site / "content").resolve()).parts
+    except ValueError:
+        return ""
+    return parts[0] if len(parts) > 1 else ""
 
 
 def check_front_matter(expected: str, actual: str) -> list[Finding]:
@@ -243,7 +472,7 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
     if have.get("draft") is not True:
         findings.append(Finding(1, validate.FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
     for line_number, line in enumerate(actual.splitlines(), start=1):
-        if "<" in line and ">" in line and "<!--" not in line and re.search(r"""[:=]\s*["']?<[^<>]*>["']?\s*$""", line):
+        if "<!--" not in line and re.search(r"""[:=]\s*["']?<[^<>]*>["']?\s*$""", line):
             findings.append(Finding(line_number, validate.PLACEHOLDER, f"the front matter still holds a placeholder: {line.strip()}"))
     return findings
 
@@ -254,3 +483,4 @@ def _front_matter_data(block: str) -> dict:
     if block.startswith("{"):
         return json.loads(block)
     return dict(frontmatter.loads(block + "\n").metadata)
+

@@ -101,12 +101,15 @@ def env(monkeypatch: pytest.MonkeyPatch, model_server: FakeOpenAI, arxiv_server:
         "OPENAI_API_KEY": "sk-test-not-a-real-key",
         "DRAFTER_ARXIV_API": arxiv_server.url,
         "DRAFTER_MODEL": "test-model",
+        "DRAFTER_CACHE_DIR": str(tmp_path / ".answer-cache"),
     }
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL"):
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL", "DRAFTER_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     return values
 
 

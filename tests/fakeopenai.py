@@ -39,6 +39,7 @@ class Received:
     started: float
     finished: float = 0.0
     status: int = 200
+    peer: str = ""  # the client's host:port, so one TCP connection is one distinct value
 
 
 @dataclass
@@ -102,14 +103,21 @@ class FakeOpenAI:
         with self._lock:
             best = 0
             for earlier in self._prefixes:
-                shared = 0
-                for a, b in zip(earlier, prompt):
-                    if a != b:
-                        break
-                    shared += 1
-                best = max(best, shared)
+                best = max(best, _shared_prefix(earlier, prompt))
             self._prefixes.append(prompt)
         return (best // 4) // 128 * 128 if best >= 1024 * 4 else 0
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix, by binary search over C-speed slice comparisons."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _tokens(text: str) -> int:
@@ -119,6 +127,9 @@ def _tokens(text: str) -> int:
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds ~40 ms
+        # to every response, which real servers (which set TCP_NODELAY) do not.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: object) -> None:  # keep test output clean
             pass
@@ -132,7 +143,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=time.monotonic())
+            record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=time.monotonic(),
+                              peer="%s:%s" % self.client_address[:2])
             with server._lock:
                 server.received.append(record)
                 busy = server.max_concurrent is not None and server._active >= server.max_concurrent

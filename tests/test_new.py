@@ -175,7 +175,7 @@ def test_bad_ids_end_in_one_line_error(env, tmp_path, arxiv_server, model_server
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert list(Path.cwd().iterdir()) == []
     assert model_server.received == []
 
 
@@ -185,7 +185,7 @@ def test_network_down_names_the_id(env, tmp_path, monkeypatch, model_server):
     assert result.exit_code == 2
     assert "could not fetch 1706.03762 from the arXiv API" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert list(tmp_path.iterdir()) == []
+    assert list(Path.cwd().iterdir()) == []
 
 
 def test_existing_output_is_never_overwritten(env, tmp_path, model_server):
@@ -232,7 +232,7 @@ def test_dry_run_prints_requests_and_calls_no_model(env, tmp_path, model_server,
     assert result.stdout.count("=== ") == 16  # facts, 14 sections, total
     assert "=== Implementation (~" in result.stdout
     assert re.search(r"=== 15 request\(s\), ~\d+ input tokens", result.stdout)
-    assert list(tmp_path.iterdir()) == []
+    assert list(Path.cwd().iterdir()) == []
 
 
 # -- cassettes -------------------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""The skeleton of a new post from any Hugo archetype: rendered (by drafter's renderer or by real Hugo),
+a built-in outline under a bodyless archetype, a page bundle's other files, and what drafter does with
+each section (for `drafter archetype inspect`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import archetype, sections, validate
+from .archetype import Located, PageContext
+from .errors import ArchetypeError, ConfigError
+
+RENDERERS = ("auto", "hugo", "builtin")
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A rendered archetype: the post's text, and a bundle's other files (path inside the bundle -> bytes)."""
+
+    text: str
+    resources: dict[str, bytes]
+    renderer: str  # "builtin" or "hugo"
+    outline_added: bool = False
+
+
+def is_bodyless(text: str) -> bool:
+    """True when a rendered archetype has nothing after its front matter but blank lines and HTML comments
+    (`<!--more-->`): most themes' default archetypes."""
+    _, body = sections.split_front_matter(text)
+    return not sections.strip_comments(body).strip()
+
+
+def outline(context: PageContext) -> str:
+    """drafter's model-explainer archetype (drafter/archetypes/model.md) rendered for `context`."""
+    path = archetype.default_archetype()
+    return archetype.render(path.read_text(encoding="utf-8"), context, str(path))
+
+
+def with_outline(rendered: str, context: PageContext) -> tuple[str, bool]:
+    """Append the built-in outline's body to a bodyless archetype (after its front matter and any
+    comment such as `<!--more-->`); an archetype without front matter either gets the whole outline."""
+    if not is_bodyless(rendered):
+        return rendered, False
+    full = outline(context)
+    front_matter, body = sections.split_front_matter(full)
+    if not sections.split_front_matter(rendered)[0]:
+        return full, True
+    newline = "\r\n" if "\r\n" in rendered else "\n"
+    head = rendered if rendered.endswith("\n") else rendered + newline
+    if newline == "\r\n":
+        body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return head + body, True
+
+
+def hugo_binary() -> str | None:
+    """The `hugo` on PATH, if any."""
+    return shutil.which("hugo")
+
+
+def choose_renderer(renderer: str, site: Path | None, located: Located) -> str:
+    """`auto` is hugo when a hugo binary is on PATH and the archetype is the site's or its theme's."""
+    if renderer not in RENDERERS:
+        raise ConfigError("--renderer", f"must be one of {', '.join(RENDERERS)}, got {renderer!r}")
+    in_site = site is not None and located.origin in ("site", "theme")
+    if renderer == "auto":
+        return "hugo" if in_site and hugo_binary() else "builtin"
+    if renderer == "hugo":
+        if hugo_binary() is None:
+            raise ConfigError("--renderer hugo", "no hugo binary on PATH; install Hugo or use --renderer builtin")
+        if not in_site:
+            raise ConfigError("--renderer hugo", "needs an archetype of a Hugo site (its archetypes/ or its theme's); "
+                                                 "use --renderer builtin")
+    return renderer
+
+
+def render_builtin(located: Located, context: PageContext, template: str | None = None) -> Skeleton:
+    """Render with drafter's Go-template renderer, as `hugo new content` would."""
+    if template is None:
+        template = _read(located.path)
+    text, added = with_outline(archetype.render(template, context, str(located.path)), context)
+    resources: dict[str, bytes] = {}
+    if located.bundle is not None:
+        for relative in located.resources:
+            source = located.bundle / relative
+            if source.suffix == ".md":  # Hugo renders a bundle's content files too, each as its own page
+                own = replace(context, content_base_name=source.stem, path="")
+                resources[relative.as_posix()] = archetype.render(_read(source), own, str(source)).encode("utf-8")
+            else:
+                resources[relative.as_posix()] = source.read_bytes()
+    return Skeleton(text, resources, "builtin", added)
+
+
+def render_hugo(site: Path, located: Located, context: PageContext, *, section: str, slug: str,
+                hugo: str | None = None) -> Skeleton:
+    """Run real `hugo new content` into a temporary content folder and read the result back.
+
+    The site's content/ is never touched: `--contentDir` points Hugo at a scratch folder and
+    `--noBuildLock` keeps it from leaving a lock file. `--kind` names the archetype drafter located,
+    so Hugo renders the same file.
+    """
+    hugo = hugo or hugo_binary()
+    if hugo is None:
+        raise ConfigError("--renderer hugo", "no hugo binary on PATH; install Hugo or use --renderer builtin")
+    target = f"{section}/{slug}" if located.bundle is not None else f"{section}/{slug}.md"
+    with tempfile.TemporaryDirectory(prefix="drafter-hugo-") as scratch:
+        command = [hugo, "new", "content", "--kind", located.name, "--source", str(site), "--contentDir", scratch,
+                   "--noBuildLock", "--quiet", target]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                                  env={**os.environ, "HUGO_NUMWORKERMULTIPLIER": "1"})
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise ArchetypeError(str(located.path), f"hugo new content could not run ({error}); "
+                                                    "use --renderer builtin") from None
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise ArchetypeError(str(located.path), f"hugo new content failed: {last}; use --renderer builtin")
+        root = Path(scratch) / section / slug if located.bundle is not None else Path(scratch) / section
+        main = root / "index.md" if located.bundle is not None else root / f"{slug}.md"
+        if not main.is_file():
+            raise ArchetypeError(str(located.path), f"hugo new content did not create {target}; use --renderer builtin")
+        with main.open(encoding="utf-8", newline="") as stream:
+            text = stream.read()
+        resources = {}
+        if located.bundle is not None:
+            resources = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+                         if p.is_file() and p != main}
+    text, added = with_outline(text, context)
+    return Skeleton(text, resources, "hugo", added)
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:  # Hugo keeps CRLF
+            return stream.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
+
+
+# -- drafter archetype inspect -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SectionReport:
+    """One block of a rendered archetype: its heading, its placeholders, what drafter does with it."""
+
+    level: int
+    title: str
+    line: int
+    placeholders: tuple[str, ...]
+    action: str  # "model", "metadata", "kept", "stripped"
+
+
+def inspect(rendered: str) -> list[SectionReport]:
+    """What drafter does with each block of a rendered archetype (no model, no network)."""
+    from .facts import fill_known_slots
+
+    document = sections.split(rendered)
+    known = dict.fromkeys(KNOWN_SLOTS, "x")
+    reports = []
+    for block in document.blocks:
+        found = tuple(validate.placeholders(block.text))
+        action = validate.classify(block)
+        if action is sections.Action.FILL:
+            prefilled = fill_known_slots(block.text, known)
+            still = validate.classify(sections.Block(prefilled, block.start_line, tuple(sections.headings(prefilled))))
+            label = "model" if still is sections.Action.FILL else "metadata"
+        else:
+            label = "kept" if action is sections.Action.KEEP else "stripped"
+        reports.append(SectionReport(block.level, block.title, block.start_line, found, label))
+    return reports
+
+
+# The [slots] drafter fills from the paper and the facts (drafter.facts.known_slots), lower case.
+KNOWN_SLOTS = ("model name", "model", "brief tagline", "tagline", "type of model", "paper/year",
+               "original paper citation", "paper citation")
+
+
+def format_inspection(reports: list[SectionReport], front_matter_note: str = "") -> str:
+    """The report `drafter archetype inspect` prints."""
+    lines = []
+    if front_matter_note:
+        lines.append(front_matter_note)
+    labels = {"model": "the model fills it", "metadata": "drafter fills it from the paper's metadata",
+              "kept": "kept as written", "stripped": "kept, guidance comments stripped"}
+    for report in reports:
+        heading = f"{'#' * report.level} {report.title}" if report.level else report.title
+        lines.append(f"line {report.line}: {heading}: {labels[report.action]}")
+        for placeholder in report.placeholders:
+            lines.append(f"    {placeholder}")
+    return "\n".join(lines) + "\n"
+
+
+# -- drafter archetype show / inspect --------------------------------------------------------------
+
+def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
+    from datetime import datetime, timezone
+
+    target = path if path.is_absolute() else cwd / path
+    located = archetype.find_archetype(None, explicit=target)
+    site = archetype.find_site(target.parent if target.is_file() else target)
+    now = datetime.now(timezone.utc)
+    context = PageContext(content_base_name=name, date=archetype.hugo_date(now), section=section, now=now,
+                          site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+                          content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")
+    return located, context
+
+
+def show(path: Path, cwd: Path, name: str = "my-post", section: str = "posts") -> str:
+    """The rendered skeleton of an archetype (with the built-in outline under a bodyless one)."""
+    located, context = _context_for(path, cwd, name, section)
+    return render_builtin(located, context).text
+
+
+def inspect_file(path: Path, cwd: Path, section: str = "posts") -> str:
+    """The `drafter archetype inspect` report for an archetype file or bundle folder."""
+    located, context = _context_for(path, cwd, "my-post", section)
+    made = render_builtin(located, context)
+    notes = []
+    front_matter, _ = sections.split_front_matter(made.text)
+    notes.append(f"front matter: {'drafter fills it from the paper metadata (draft: true, arxiv:, description, cover)' if front_matter else 'none'}")
+    if made.outline_added:
+        notes.append("body: none in the archetype; drafter's built-in model-explainer outline is used")
+    for relative in made.resources:
+        notes.append(f"bundle file: {relative} (copied beside index.md)")
+    return format_inspection(inspect(made.text), "\n".join(notes))
