@@ -45,6 +45,10 @@ def new(
     replay: Annotated[Optional[Path], typer.Option(help="Answer from this cassette instead of the network.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")] = False,
     grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")] = None,
+    max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Stop asking before a request could take the run past this many US dollars.")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", metavar="N", help="Stop asking before a request could take the run past N tokens (in + out).")] = None,
+    log: Annotated[Optional[Path], typer.Option("--log", metavar="FILE", help="Write one JSON line per model request (times, status, tokens) to FILE.")] = None,
+    run_code: Annotated[bool, typer.Option("--run-code", help="Run the draft's Implementation code once written (needs torch; no network, time limit).")] = False,
 ) -> None:
     """Write a first draft of a post about an arXiv paper.
 
@@ -62,7 +66,7 @@ def new(
         settings = resolve(find_site(cwd), os.environ, {
             "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
             "max_attempts": max_attempts, "grounding": grounding,
-            "concurrency": concurrency})
+            "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
         options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, archetype=archetype, slug=slug, output=output,
                                       force=force, record=record, replay=replay, prompts=prompts,
                                       use_cache=not no_cache)
@@ -70,7 +74,10 @@ def new(
             run = workflow.Run(options, settings)
             _print_plan(run.plan())
             return
-        display = progress.for_stream(sys.stderr)
+        from .cost import price_for
+
+        price = price_for(settings.model, settings.prices)
+        display = progress.for_stream(sys.stderr, price)
         try:
             run = workflow.Run(options, settings, on_event=display)
             result = run.execute()
@@ -83,7 +90,16 @@ def new(
     usage = draft.usage
     typer.echo(f"Wrote {result.path}", err=True)
     typer.echo(f"{filled} section(s) filled, {draft.attempts} request(s), "
-               f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out", err=True)
+               f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
+               f"cost {_cost_note(price, usage, settings.model)}", err=True)
+    code_failed = _run_draft_code(result.path, draft.text, settings) if run_code else False
+    unasked = [o for o in draft.failed if any(f.rule == "budget" for f in o.findings)]
+    if unasked:
+        for outcome in draft.failed:  # sections that failed validation before the budget ran out
+            for finding in outcome.findings:
+                if finding.rule != "budget":
+                    typer.echo(f"  {outcome.label}: {finding}", err=True)
+        _fail(_budget_ran_out(str(result.path), settings, price, usage, [o.label for o in unasked]))
     if draft.failed:
         from .errors import SectionsFailed
 
@@ -92,6 +108,39 @@ def new(
             for finding in outcome.findings:
                 typer.echo(f"  {outcome.label}: {finding}", err=True)
         _fail(error)
+    if code_failed:
+        raise typer.Exit(1)
+
+
+def _run_draft_code(path: Path, text: str, settings) -> bool:
+    """--run-code for `drafter new`: run the Implementation's Python; print notes and findings; tell whether it failed."""
+    from .runcode import run_code
+
+    ran = run_code(text, timeout=settings.run_code_timeout)
+    for note in ran.notes:
+        typer.echo(note, err=True)
+    for finding in ran.findings:
+        typer.echo(f"{path}:{finding.line}: {finding.rule}: {finding.message}", err=True)
+    return bool(ran.findings)
+
+
+def _cost_note(price, usage, model: str) -> str:
+    from .cost import format_cost
+
+    if price is None:
+        return f'unknown (no price for {model}; add [prices."{model}"] to drafter.toml)'
+    return f"{format_cost(price.cost(usage))} at {model} prices"
+
+
+def _budget_ran_out(path: str, settings, price, usage, sections: list[str]) -> DrafterError:
+    from .cost import format_cost
+    from .errors import BudgetRanOut
+
+    tokens = usage.prompt_tokens + usage.completion_tokens
+    if settings.max_cost is not None and price is not None and (
+            settings.max_tokens is None or price.cost(usage) / settings.max_cost >= tokens / settings.max_tokens):
+        return BudgetRanOut(path, "--max-cost", format_cost(settings.max_cost), format_cost(price.cost(usage)), sections)
+    return BudgetRanOut(path, "--max-tokens", f"{settings.max_tokens} tokens", f"{tokens}", sections)
 
 
 def _print_plan(planned) -> None:
@@ -124,21 +173,46 @@ def _usage(option: str, problem: str) -> DrafterError:
 def check(
     draft: Annotated[Path, typer.Argument(help="The draft to check.")],
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype to check against (default: the site's, else drafter's).")] = None,
-    kind: Annotated[str, typer.Option(help="Archetype kind to look up in the site's archetypes/.")] = "model",
+    kind: Annotated[Optional[str], typer.Option(help="Archetype kind to look up in the site's archetypes/ [default: the site's drafter.toml kind, else model].")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text (path:line: rule: message) or json (a list of {path, line, rule, message}).")] = "text",
+    offline: Annotated[bool, typer.Option("--offline", help="Skip grounding: no paper needed, no network.")] = False,
+    grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
+    run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
 ) -> None:
     """Validate a draft against its archetype; print path:line: rule: message for each finding.
 
+    Grounding reads the paper of the draft's arxiv: key (fetched once, then cached on disk).
     Exits 0 when clean, 1 with findings, 2 on bad input. Example: drafter check content/posts/lora.md
     """
-    from .workflow import check_file
+    from .archetype import find_site
+    from .checking import GROUNDING_MODES, check_draft
+    from .settings import resolve
 
     try:
-        findings = check_file(draft, Path.cwd(), archetype, kind)
+        if output_format not in ("text", "json"):
+            raise _usage("--format", f"must be text or json, got {output_format!r}")
+        if grounding not in GROUNDING_MODES:
+            raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
+        cwd = Path.cwd()
+        settings = resolve(find_site((cwd / draft).parent), os.environ, {})
+        report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
+                             grounding="off" if offline else grounding, run_code=run_code)
     except DrafterError as error:
         _fail(error)
-    for finding in findings:
-        typer.echo(f"{draft}:{finding.line}: {finding.rule}: {finding.message}")
-    if findings:
+    for note in report.notes:
+        typer.echo(note, err=True)
+    if output_format == "json":
+        import json
+
+        listed = [{"path": str(draft), "line": f.line, "rule": f.rule, "message": f.message, "severity": severity}
+                  for severity, group in (("error", report.findings), ("warning", report.warnings)) for f in group]
+        typer.echo(json.dumps(sorted(listed, key=lambda item: (item["line"], item["rule"])), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            typer.echo(f"{draft}:{finding.line}: {finding.rule}: {finding.message}")
+        for finding in report.warnings:
+            typer.echo(f"{draft}:{finding.line}: {finding.rule} (warning): {finding.message}")
+    if report.findings:
         raise typer.Exit(1)
 
 

@@ -202,6 +202,38 @@ class Interrupted(DrafterError):
         )
 
 
+class BudgetExceeded(DrafterError):
+    """A request would take the run past --max-tokens or --max-cost; it was not sent."""
+
+    exit_code = 1
+
+    def __init__(self, option: str, limit: str, spent: str, needed: str) -> None:
+        self.option = option
+        self.limit = limit
+        self.spent = spent
+        self.needed = needed
+        super().__init__(
+            f"the {option} budget of {limit} would be exceeded: {spent} used so far, and the next request "
+            f"may need up to {needed}; raise {option} to ask for the rest"
+        )
+
+
+class BudgetRanOut(DrafterError):
+    """The draft was written, but sections were left as in the archetype because the budget ran out."""
+
+    exit_code = 1
+
+    def __init__(self, path: str, option: str, limit: str, spent: str, sections: Iterable[str]) -> None:
+        self.path = path
+        self.option = option
+        self.sections = list(sections)
+        super().__init__(
+            f"wrote {path}, but the {option} budget of {limit} ran out ({spent} used): {len(self.sections)} "
+            f"section(s) keep the archetype's text: {', '.join(self.sections)}; raise {option} and run "
+            f"`drafter regen {path} --failed`"
+        )
+
+
 class SectionsFailed(DrafterError):
     """Some sections still failed validation after the allowed attempts; the draft was written."""
 

@@ -8,12 +8,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-import tenacity
-
 from .errors import ConfigError, MissingApiKey, ModelUnavailable
 
 if TYPE_CHECKING:  # the SDK is imported only when a model call is made: it costs ~0.5 s at start-up
     import openai
+    import tenacity  # imported with the first request too: `drafter check` and `--help` never need it
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -117,15 +116,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, moment - (time.time() if now is None else now))
 
 
-class _WaitRetryAfter(tenacity.wait.wait_base):
-    """Exponential backoff, but never shorter than what the server asked for."""
+class _WaitRetryAfter:
+    """Exponential backoff, but never shorter than what the server asked for (a tenacity wait)."""
 
     def __init__(self, initial: float, maximum: float) -> None:
-        self._backoff = tenacity.wait_exponential(multiplier=initial, max=maximum)
+        self._initial = initial
         self._maximum = maximum
 
-    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
-        backoff = self._backoff(retry_state)
+    def __call__(self, retry_state: "tenacity.RetryCallState") -> float:
+        import tenacity
+
+        backoff = tenacity.wait_exponential(multiplier=self._initial, max=self._maximum)(retry_state)
         error = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(error, TransientFault) and error.retry_after is not None:
             return min(max(backoff, error.retry_after), max(self._maximum, error.retry_after))
@@ -221,6 +222,8 @@ class OpenAIChat:
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         """Send `request`, retrying transient faults with backoff that honours Retry-After."""
+        import tenacity
+
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self._attempts),
             wait=self._wait,

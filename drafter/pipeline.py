@@ -7,11 +7,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-import tenacity
-
 from . import sections, validate
 from .arxiv import Paper
+from .budget import BUDGET
 from .cache import ResponseCache
+from .errors import BudgetExceeded
 from .grounding import paper_source
 from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
 from .llm import ChatClient, ChatRequest, Message, Usage
@@ -194,12 +194,21 @@ class Pipeline:
                     conversation.last = result
                     self._count_answered()
                     return result
+        import tenacity  # here, not at the top: `drafter check` imports this module and never re-asks
+
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts),
             retry=tenacity.retry_if_result(lambda result: bool(result.findings)),
             retry_error_callback=lambda state: state.outcome.result(),
         )
-        result = retrying(attempt)
+        try:
+            result = retrying(attempt)
+        except BudgetExceeded as error:
+            # Not asked (or not asked again): this part is not done, the rest of the run goes on.
+            earlier = conversation.last
+            result = _Attempt(earlier.answer if earlier else "", [*(earlier.findings if earlier else []),
+                                                                   Finding(0, BUDGET, str(error))])
+            conversation.last = result
         if not result.findings:
             self._count_answered()
             if self.cache is not None:

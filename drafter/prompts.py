@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .errors import PromptError
 
 SYSTEM = "system.md.j2"
@@ -41,6 +39,8 @@ class PromptBook:
     """Finds templates by name in the override folders first, then in drafter's own."""
 
     def __init__(self, overrides: list[Path] | tuple[Path, ...] = ()) -> None:
+        import jinja2  # here, not at the top: `drafter check` imports this module and renders no prompt
+
         folders = [str(folder) for folder in overrides if folder.is_dir()] + [str(packaged_prompts())]
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folders),
@@ -52,6 +52,8 @@ class PromptBook:
 
     def render(self, name: str, **values: Any) -> str:
         """Render the template `name` with `values`."""
+        import jinja2
+
         try:
             return self._env.get_template(name).render(**values).strip() + "\n"
         except jinja2.TemplateNotFound:
@@ -63,6 +65,8 @@ class PromptBook:
 
     def section_template(self, title: str) -> str:
         """Return the template for a section: its own by anchor name if one exists, else the default."""
+        import jinja2
+
         own = f"sections/{anchor(title)}.md.j2"
         try:
             self._env.get_template(own)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .cost import Price, parse_prices
 from .errors import ConfigError
 from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
 from .llm import DEFAULT_MODEL, OPENAI_BASE_URL
@@ -33,6 +34,11 @@ class Settings:
     grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "off" allows them
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
+    run_code_timeout: float = 60.0  # --run-code: seconds the Implementation's code may run
+    max_cost: float | None = None  # USD a run may spend; None: no limit
+    max_tokens: int | None = None  # tokens (in + out) a run may use; None: no limit
+    prices: Mapping[str, Price] = field(default_factory=dict)  # drafter.toml's [prices."model"] tables
+    log: Path | None = None  # --log FILE: one JSON line per request (a flag only)
 
     def __repr__(self) -> str:  # never show the key in a traceback or log
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -47,7 +53,7 @@ _ENVIRONMENT = {
     "DRAFTER_ARXIV_API": "arxiv_api",
 }
 _FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "renderer", "prompts_dir", "max_attempts",
-              "concurrency", "connect_timeout", "read_timeout", "grounding"}
+              "concurrency", "connect_timeout", "read_timeout", "run_code_timeout", "grounding", "max_cost", "max_tokens", "prices"}
 
 
 def read_config(site: Path | None) -> dict[str, Any]:
@@ -64,6 +70,8 @@ def read_config(site: Path | None) -> dict[str, Any]:
         raise ConfigError(str(path), f"unknown setting {unknown[0]!r}; valid settings are {', '.join(sorted(_FILE_KEYS))}")
     if "prompts_dir" in data:
         data["prompts_dir"] = (site / str(data["prompts_dir"])).resolve()
+    if "prices" in data:
+        data["prices"] = parse_prices(data["prices"], str(path))
     return data
 
 
@@ -84,6 +92,10 @@ def resolve(site: Path | None, environ: Mapping[str, str], flags: Mapping[str, A
         raise ConfigError("--grounding", f"must be error or off, got {settings.grounding!r}")
     if not 1 <= settings.concurrency <= 64:
         raise ConfigError("--concurrency", f"must be between 1 and 64, got {settings.concurrency}")
+    if settings.max_cost is not None and settings.max_cost <= 0:
+        raise ConfigError("--max-cost", f"must be a positive number of USD, got {settings.max_cost}")
+    if settings.max_tokens is not None and settings.max_tokens <= 0:
+        raise ConfigError("--max-tokens", f"must be a positive number of tokens, got {settings.max_tokens}")
     return settings
 
 
@@ -92,10 +104,10 @@ def _coerce(name: str, value: Any) -> Any:
     kind = kinds.get(name)
     if kind is None:
         raise ValueError(f"unknown setting {name!r}")
-    if kind == "int":
+    if kind in ("int", "int | None"):
         return int(value)
-    if kind == "float":
+    if kind in ("float", "float | None"):
         return float(value)
-    if name == "prompts_dir":
+    if name in ("prompts_dir", "log"):
         return Path(value)
     return value

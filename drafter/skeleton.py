@@ -4,7 +4,6 @@ each section (for `drafter archetype inspect`)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -88,7 +87,8 @@ def render_builtin(located: Located, context: PageContext, template: str | None 
         for relative in located.resources:
             source = located.bundle / relative
             if source.suffix == ".md":  # Hugo renders a bundle's content files too, each as its own page
-                own = replace(context, content_base_name=source.stem, path="")
+                folder = context.path.rsplit("/", 1)[0] if "/" in context.path else f"{context.section}/{context.content_base_name}"
+                own = replace(context, content_base_name=source.stem, path=f"{folder}/{relative.as_posix()}")
                 resources[relative.as_posix()] = archetype.render(_read(source), own, str(source)).encode("utf-8")
             else:
                 resources[relative.as_posix()] = source.read_bytes()
@@ -100,19 +100,20 @@ def render_hugo(site: Path, located: Located, context: PageContext, *, section: 
     """Run real `hugo new content` into a temporary content folder and read the result back.
 
     The site's content/ is never touched: `--contentDir` points Hugo at a scratch folder and
-    `--noBuildLock` keeps it from leaving a lock file. `--kind` names the archetype drafter located,
-    so Hugo renders the same file.
+    `--noBuildLock` keeps it from leaving a lock file, `--clock` gives it drafter's moment. `--kind` is
+    the page's type (drafter's kind, or the section when the archetype was found by section name), which
+    leads Hugo's own lookup to the file drafter located (a kind Hugo lacks falls back to default.md).
     """
     hugo = hugo or hugo_binary()
     if hugo is None:
         raise ConfigError("--renderer hugo", "no hugo binary on PATH; install Hugo or use --renderer builtin")
     target = f"{section}/{slug}" if located.bundle is not None else f"{section}/{slug}.md"
     with tempfile.TemporaryDirectory(prefix="drafter-hugo-") as scratch:
-        command = [hugo, "new", "content", "--kind", located.name, "--source", str(site), "--contentDir", scratch,
-                   "--noBuildLock", "--quiet", target]
+        kind = context.content_type or located.name
+        command = [hugo, "new", "content", "--kind", kind, "--source", str(site), "--contentDir", scratch,
+                   "--noBuildLock", "--quiet", "--clock", context.date, target]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                                  env={**os.environ, "HUGO_NUMWORKERMULTIPLIER": "1"})
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise ArchetypeError(str(located.path), f"hugo new content could not run ({error}); "
                                                     "use --renderer builtin") from None
@@ -197,12 +198,12 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
 # -- drafter archetype show / inspect --------------------------------------------------------------
 
 def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     target = path if path.is_absolute() else cwd / path
     located = archetype.find_archetype(None, explicit=target)
     site = archetype.find_site(target.parent if target.is_file() else target)
-    now = datetime.now(timezone.utc)
+    now = datetime.now().astimezone()  # local time, as Hugo's .Date
     context = PageContext(content_base_name=name, date=archetype.hugo_date(now), section=section, now=now,
                           site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
                           content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")

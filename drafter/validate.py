@@ -127,11 +127,21 @@ def generic_slots(text: str) -> list[str]:
     """Placeholders any archetype may use beyond [bracket] slots and comments, in prose outside comments and
     shortcodes (kept as they are): `<angle slots>`, TODO/FIXME/TBD lines, lorem ipsum."""
     visible = _SHORTCODE_CALL.sub(lambda m: " " * len(m.group(0)), blank_comments(text))
-    found = [tag.text for tag in angle_tags(visible) if not tag.is_html]
+    found = [tag.text for tag in angle_tags(visible) if is_slot(tag)]
     for line in scan(visible):
         if line.zone == "prose" and (_TODO.search(line.text) or _LOREM.search(line.text)):
             found.append(line.text.strip())
     return found
+
+
+def is_slot(tag: "Tag") -> bool:
+    """A `<slot>` for a writer: words in angle brackets, including `<one-line summary of X>` (whose
+    hyphenated first word would otherwise pass for a custom element) but no tag with attributes."""
+    if not tag.is_html:
+        return True
+    words = tag.text.strip("<>").split()
+    return (len(words) >= 2 and "=" not in tag.text and not tag.text.startswith("</")
+            and tag.name not in HTML_ELEMENTS and tag.name not in _DANGEROUS)
 
 
 def placeholders(text: str) -> list[str]:
@@ -496,7 +506,7 @@ def shortcodes(text: str) -> list[tuple[int, str]]:
 def check_safety(skeleton: str, answer: str) -> list[Finding]:
     """Find raw HTML, shortcodes and script links in `answer` that the archetype's `skeleton` did not have."""
     findings: list[Finding] = []
-    allowed_tags = {tag.text for tag in angle_tags(skeleton) if tag.is_html}
+    allowed_tags = {tag.text for tag in angle_tags(skeleton) if tag.is_html and not is_slot(tag)}
     answer_tags = angle_tags(answer)
     by_line: dict[int, list[str]] = {}
     for tag in answer_tags:
@@ -776,7 +786,7 @@ def check_placeholders(skeleton: str, answer: str) -> list[Finding]:
     skeleton_todo = set(_TODO.findall(skeleton))
     skeleton_lorem = bool(_LOREM.search(skeleton))
     # `<slots>` of the skeleton's prose are placeholders too; other angle text (inside a shortcode) may stay.
-    skeleton_slots = {tag.text for tag in angle_tags(skeleton) if not tag.is_html} - set(generic_slots(skeleton))
+    skeleton_slots = {tag.text for tag in angle_tags(skeleton) if is_slot(tag)} - set(generic_slots(skeleton))
     samples = _labelled_samples(skeleton)
     sample_lines = _sample_lines(sections.strip_comments(skeleton))
     for line in scan(answer):
@@ -794,7 +804,7 @@ def check_placeholders(skeleton: str, answer: str) -> list[Finding]:
                                         f"give this model's own {label.lower()}, saying what each symbol stands for, "
                                         "or write that the paper does not report it"))
     for tag in angle_tags(answer):
-        if not tag.is_html and tag.text not in skeleton_slots:
+        if is_slot(tag) and tag.text not in skeleton_slots:
             findings.append(Finding(tag.line, PLACEHOLDER,
                                     f"the placeholder {tag.text} is left; replace it with real content "
                                     "(put literal code such as List<int> in `backticks`)"))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import frontmatter
 
-from . import archetype, arxiv, regen, sections, skeleton, validate
+from . import archetype, arxiv, papercache, regen, sections, skeleton, validate
 from .cache import ResponseCache, default_directory
 from .cassette import Player, Recorder
-from .errors import ArchetypeError, InputFileError, Interrupted, OutputExists
+from .errors import ArchetypeError, ConfigError, InputFileError, Interrupted, OutputExists
 from .facts import Facts, fallback_facts
 from .llm import ChatClient, OpenAIChat
 from .pipeline import Draft, Emit, Outcome, Pipeline, prefill
@@ -106,8 +106,27 @@ class Session:
             self.client = self._client_factory(self.settings)
         if self.sources.record:
             self.recorder = Recorder(self.client, absolute(self.sources.record, self.cwd))
-            return self.recorder
-        return self.client
+            return self._guarded(self.recorder)
+        return self._guarded(self.client)
+
+    def _guarded(self, client: ChatClient) -> ChatClient:
+        """The run's budget (--max-tokens, --max-cost) and request log (--log) around the client."""
+        from .budget import Budgeted
+        from .cost import price_for
+
+        settings = self.settings
+        if settings.max_tokens is not None or settings.max_cost is not None:
+            price = price_for(settings.model, settings.prices)
+            if settings.max_cost is not None and price is None:
+                raise ConfigError("--max-cost", f"drafter knows no price for the model {settings.model!r}; add "
+                                  f'[prices."{settings.model}"] with input, cached_input and output (USD per 1M '
+                                  "tokens) to drafter.toml, or use --max-tokens")
+            client = Budgeted(client, max_tokens=settings.max_tokens, max_cost=settings.max_cost, price=price)
+        if settings.log is not None:
+            from .requestlog import RequestLog
+
+            client = RequestLog(client, absolute(settings.log, self.cwd))
+        return client
 
     def cache(self) -> ResponseCache | None:
         """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
@@ -115,15 +134,18 @@ class Session:
             return None
         return ResponseCache(default_directory(os.environ))
 
-    def paper(self, arxiv_id: arxiv.ArxivId) -> arxiv.Paper:
-        """Fetch the paper (or take it from the cassette), recording the response when asked."""
+    def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
+        """Fetch the paper (or take it from the cassette), recording the response when asked; `keep` caches it on disk."""
         if self.player is not None:
             feed = self.player.feed_for(arxiv_id)
         else:
             feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
         if self.recorder is not None:
             self.recorder.feed = feed
-        return arxiv.paper_from_response(feed, arxiv_id)
+        paper = arxiv.paper_from_response(feed, arxiv_id)
+        if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
+            papercache.store(paper.arxiv_id, feed.body, os.environ)
+        return paper
 
     def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
         """A pipeline with this run's settings."""
@@ -145,16 +167,22 @@ class Session:
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
-        context = self.page_context(path, now or datetime.now(timezone.utc))
+        context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
         return skeleton.render_builtin(self.located, context, self.template).text
 
     def build(self, path: Path, now: datetime | None = None) -> skeleton.Skeleton:
         """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
-        context = self.page_context(path, now or datetime.now(timezone.utc))
+        context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
         if skeleton.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
             assert self.site is not None
-            return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
-                                        slug=context.content_base_name)
+            try:
+                return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
+                                            slug=context.content_base_name)
+            except ArchetypeError:
+                if self.settings.renderer != "auto":
+                    raise
+                # auto: a site Hugo cannot load here (a module not downloaded, a newer config) still gets
+                # drafter's renderer, which reports a faulty archetype itself.
         return skeleton.render_builtin(self.located, context, self.template)
 
     def close(self) -> None:
@@ -176,6 +204,7 @@ class Run:
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         sources = Sources(options.record, options.replay, options.prompts, options.archetype, options.use_cache)
         self.session = Session(settings, options.cwd, sources, options.cwd, on_event, client_factory)
+        skeleton.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
 
@@ -214,7 +243,7 @@ class Run:
         client = self.session.open()
         pipeline = self.session.pipeline(client)
         try:
-            paper = self.session.paper(self.arxiv_id)
+            paper = self.session.paper(self.arxiv_id, keep=True)
             facts, facts_outcome = pipeline.establish_facts(paper)
             facts = facts or fallback_facts(paper)
             if self.options.slug:
@@ -426,17 +455,29 @@ def write_new_bytes(path: Path, data: bytes, *, overwrite: bool) -> None:
 
 # -- drafter check ---------------------------------------------------------------------------
 
-def check_file(draft_path: Path, cwd: Path, archetype_option: Path | None, kind: str = "model") -> list[Finding]:
+def check_file(draft_path: Path, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> list[Finding]:
     """Validate a whole draft file against its archetype; findings carry the draft's line numbers."""
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
+    return check_read_draft(draft, expected_document(draft, cwd, archetype_option, kind))
+
+
+def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> sections.Document:
+    """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
     site = archetype.find_site(draft.path.resolve().parent)
     section = draft_section(site, draft.path) or "posts"
+    if kind is None:  # the kind `drafter new` used by default: the site's drafter.toml, else "model"
+        from .settings import read_config
+
+        kind = str(read_config(site).get("kind") or "model")
     located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
     context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
                                     site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
                                     content_type=kind, section=section)
-    rendered = skeleton.render_builtin(located, context).text
-    expected = sections.split(rendered)
+    return sections.split(skeleton.render_builtin(located, context).text)
+
+
+def check_read_draft(draft: DraftFile, expected: sections.Document) -> list[Finding]:
+    """check_file's findings for a draft already read, against its rendered archetype (`expected`)."""
     findings = check_front_matter(expected.front_matter, draft.document.front_matter)
     findings += validate.check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))
@@ -471,9 +512,8 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
             findings.append(Finding(1, validate.FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
     if have.get("draft") is not True:
         findings.append(Finding(1, validate.FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
-    for line_number, line in enumerate(actual.splitlines(), start=1):
-        if "<!--" not in line and re.search(r"""[:=]\s*["']?<[^<>]*>["']?\s*$""", line):
-            findings.append(Finding(line_number, validate.PLACEHOLDER, f"the front matter still holds a placeholder: {line.strip()}"))
+    # `<angle>` and `[bracket]` slots in string values, each reported once even if a line repeats it.
+    findings += dict.fromkeys(validate.front_matter_placeholders(actual))
     return findings
 
 

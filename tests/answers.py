@@ -15,11 +15,29 @@ from typing import Any
 
 import yaml
 
+from drafter.validate import HTML_ELEMENTS
+
 ASK_MARKER = "Answer with the completed Markdown only, starting with its heading line:\n\n"
 FACTS_MARKER = "Answer with one JSON object and nothing else"
 REASK_MARKER = "was rejected by the validator"
 HANDWRITTEN = Path(__file__).parent / "answers"
 
+_TODO = re.compile(r"\b(TODO|FIXME|TBD)\b")
+_LOREM = re.compile(r"lorem\s+ipsum", re.IGNORECASE)
+# `<one-line summary>`: words in angle brackets with a space, not an HTML tag (`<div id=...>`, `<br>`).
+_ANGLE = re.compile(r"<([A-Za-z][^<>=\n]*)>")
+
+
+def _angle_slots(line: str, name: str) -> str:
+    """Fill `<one-line summary>` slots; leave HTML tags (`<div id=...>`, `<br>`) alone, as the validator tells them apart."""
+    def fill(match: re.Match[str]) -> str:
+        words = match.group(1).split()
+        tag = words[0].lower().rstrip("/")
+        if (len(words) == 1 and (tag in HTML_ELEMENTS or "-" in tag)) or (len(words) > 1 and tag in ("script", "style", "iframe", "img", "a")):
+            return match.group(0)
+        return _slot_value(match.group(1), name)
+
+    return _ANGLE.sub(fill, line)
 _SLOT = re.compile(r"(?<![!\\\]])\[(?!\^)([^\[\]\n]+)\](?![(\[:])")
 
 
@@ -128,9 +146,17 @@ def mechanical_fill(section: str, body: dict[str, Any]) -> str:
     out: list[str] = []
     in_code = False
     in_math = False
+    in_comment = False
     table_row = 0
     for line in section.splitlines():
         stripped = line.strip()
+        if in_comment:  # the rest of a guidance comment over several lines
+            in_comment = "-->" not in line
+            continue
+        if stripped.startswith("<!--") and "-->" not in stripped and not in_code:
+            in_comment = True
+            out.append(sentence())
+            continue
         if stripped.startswith("```"):
             in_code = not in_code
             out.append(line)
@@ -148,6 +174,13 @@ def mechanical_fill(section: str, body: dict[str, Any]) -> str:
         if stripped.startswith("<!--"):
             out.append(sentence())
             continue
+        if _TODO.search(line) or _LOREM.search(line):  # a TODO line or lorem ipsum filler: written out
+            out.append(sentence())
+            continue
+        if stripped.startswith("{{<") or stripped.startswith("{{%"):  # a shortcode is kept as it is
+            out.append(line)
+            continue
+        line = _angle_slots(line, name)
         if line.lstrip().startswith("#"):
             out.append(_SLOT.sub(lambda m: _slot_value(m.group(1), name), line))
             table_row = 0

@@ -22,6 +22,12 @@ SHARED = REPO.parent / "shared"
 ARXIV_FILES = SHARED / "arxiv"
 
 
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep drafter's caches (answers, arXiv responses) in the test's folder, never the user's cache directory."""
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / ".drafter-cache" / "answers"))
+
+
 @pytest.fixture
 def model_server() -> Iterator[FakeOpenAI]:
     """The local OpenAI-compatible server answering with the authors' texts."""

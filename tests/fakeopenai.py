@@ -42,6 +42,12 @@ class Received:
     peer: str = ""  # the client's host:port, so one TCP connection is one distinct value
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: 14 sections connecting at once overflow it, and a
+    # dropped SYN costs the client a 1 s retransmit, which real servers (backlog 2048) do not cause.
+    request_queue_size = 128
+
+
 @dataclass
 class FakeOpenAI:
     """A threaded OpenAI-compatible server; use as a context manager."""
@@ -59,7 +65,7 @@ class FakeOpenAI:
         self.peak_concurrency = 0
         self.rejected_busy = 0
         self._prefixes: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -153,6 +159,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 else:
                     server._active += 1
                     server.peak_concurrency = max(server.peak_concurrency, server._active)
+                    self._holding = True
             if busy:
                 record.status = 429
                 record.finished = time.monotonic()
@@ -162,9 +169,16 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             try:
                 self._serve(body, record)
             finally:
+                self._release()
+                record.finished = time.monotonic()
+
+        def _release(self) -> None:
+            # The slot frees when the answer is ready, as a real server's does, not after the bytes are
+            # written: a client that sends its next request on receipt must find the slot free.
+            if getattr(self, "_holding", False):
+                self._holding = False
                 with server._lock:
                     server._active -= 1
-                record.finished = time.monotonic()
 
         def _serve(self, body: dict[str, Any], record: Received) -> None:
             if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -203,6 +217,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 "total_tokens": prompt_tokens + _tokens(content),
                 "prompt_tokens_details": {"cached_tokens": server._cached_tokens(prompt)},
             }
+            self._release()
             self._send(200, {
                 "id": f"chatcmpl-{len(server.received)}",
                 "object": "chat.completion",

@@ -1,0 +1,65 @@
+"""arXiv responses kept on disk, so `drafter check` (a pre-commit hook) grounds a draft without a request each time.
+
+`drafter new` stores the feed it fetched (or replayed) under the paper's exact versioned ID, which is the ID
+the draft's `arxiv:` key holds; `drafter check` reads it from there and fetches only on a miss.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import arxiv
+from .cache import default_directory
+from .errors import ArxivUnavailable, DrafterError
+
+
+class PaperUnavailable(DrafterError):
+    """`drafter check` needs the paper's abstract for grounding and can neither read nor fetch it."""
+
+    def __init__(self, arxiv_id: str, reason: str) -> None:
+        self.arxiv_id = arxiv_id
+        self.reason = reason
+        super().__init__(f"cannot check the draft's numbers against arXiv {arxiv_id}: {reason}; "
+                         "pass --offline to check without grounding")
+
+
+def directory(environ: Mapping[str, str]) -> Path:
+    """Where responses are kept: beside the answer cache, in `arxiv/`."""
+    return default_directory(environ).parent / "arxiv"
+
+
+def path_for(arxiv_id: str, environ: Mapping[str, str]) -> Path:
+    """The file of one ID's response (old-style IDs' slash becomes an underscore)."""
+    return directory(environ) / f"{arxiv_id.replace('/', '_')}.xml"
+
+
+def store(paper_id: str, body: str, environ: Mapping[str, str]) -> None:
+    """Keep a feed that parsed; a cache that cannot be written is skipped, never fatal."""
+    path = path_for(paper_id, environ)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(body)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def load(arxiv_id: arxiv.ArxivId, api_base: str, environ: Mapping[str, str]) -> arxiv.Paper:
+    """The paper from the disk cache, else from the API (then cached); no network and no copy is PaperUnavailable."""
+    path = path_for(str(arxiv_id), environ)
+    try:
+        return arxiv.parse_feed(path.read_text(encoding="utf-8"), arxiv_id)
+    except (OSError, UnicodeDecodeError, DrafterError):
+        pass  # no copy, or a damaged one: fetch it again
+    try:
+        response = arxiv.fetch_feed(arxiv_id, api_base, attempts=1, timeout=15.0)
+    except ArxivUnavailable as error:
+        raise PaperUnavailable(str(arxiv_id), f"no cached copy and {error.reason}") from None
+    paper = arxiv.paper_from_response(response, arxiv_id)
+    store(str(arxiv_id), response.body, environ)
+    return paper
