@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from answers import Author  # noqa: E402
 from conftest import ArxivServer  # noqa: E402
-from fakeopenai import FakeOpenAI, Received  # noqa: E402
+from fakeopenai import FakeOpenAI, Received, environment  # noqa: E402
 
 PAPER = "1706.03762"
 
@@ -41,18 +41,9 @@ def servers(latency: float = 0.0, max_concurrent: int | None = None, retry_after
     """The local OpenAI-compatible server and arXiv API, with drafter's environment pointing at them."""
     with FakeOpenAI(Author(), latency=latency, max_concurrent=max_concurrent,
                     retry_after_when_busy=retry_after) as model, ArxivServer() as arxiv_api:
-        names = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL")
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ.update({"OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "", "DRAFTER_ARXIV_API": arxiv_api.url,
-                           "DRAFTER_MODEL": "test-model"})
-        try:
+        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
+                         DRAFTER_MODEL="test-model"):
             yield model
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def drafter_new(*flags: str) -> tuple[int, str, float]:
@@ -62,17 +53,11 @@ def drafter_new(*flags: str) -> tuple[int, str, float]:
     from drafter.cli import app
 
     with tempfile.TemporaryDirectory() as scratch:
-        saved = os.environ.get("DRAFTER_CACHE_DIR")
-        os.environ["DRAFTER_CACHE_DIR"] = str(Path(scratch) / "cache")  # an empty answer cache: every request is sent
-        try:
+        # An empty answer cache: every request is sent.
+        with environment(DRAFTER_CACHE_DIR=str(Path(scratch) / "cache")):
             start = time.perf_counter()
             result = CliRunner().invoke(app, ["new", PAPER, "--output", str(Path(scratch) / "draft.md"), *flags])
             elapsed = time.perf_counter() - start
-        finally:
-            if saved is None:
-                os.environ.pop("DRAFTER_CACHE_DIR", None)
-            else:
-                os.environ["DRAFTER_CACHE_DIR"] = saved
     return result.exit_code, result.stderr, elapsed
 
 

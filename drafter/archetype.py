@@ -254,6 +254,22 @@ def _fmt_rune(c: str) -> str:
     return f"U+{ord(c):04X} {c!r}"
 
 
+def _quoted_end(src: str, pos: int, what: str) -> int:
+    """The index of the quote closing the one at `pos`, honouring backslash escapes; Go forbids newlines inside."""
+    quote, n, p = src[pos], len(src), pos + 1
+    while True:
+        if p >= n or src[p] == "\n":
+            raise _Fail(f"unterminated {what}", pos)
+        if src[p] == "\\":
+            if p + 1 >= n or src[p + 1] == "\n":
+                raise _Fail(f"unterminated {what}", pos)
+            p += 2
+            continue
+        if src[p] == quote:
+            return p
+        p += 1
+
+
 def _lex(src: str) -> list[_Item]:
     """Split a template into items exactly where Go's lexer would."""
     items: list[_Item] = []
@@ -341,18 +357,7 @@ def _lex(src: str) -> list[_Item]:
                 items.append(_Item(_T_PIPE, "|", pos))
                 pos += 1
             elif c == '"':
-                p = pos + 1
-                while True:
-                    if p >= n or src[p] == "\n":
-                        raise _Fail("unterminated quoted string", pos)
-                    if src[p] == "\\":
-                        if p + 1 >= n or src[p + 1] == "\n":
-                            raise _Fail("unterminated quoted string", pos)
-                        p += 2
-                        continue
-                    if src[p] == '"':
-                        break
-                    p += 1
+                p = _quoted_end(src, pos, "quoted string")
                 items.append(_Item(_T_STRING, src[pos : p + 1], pos))
                 pos = p + 1
             elif c == "`":
@@ -362,18 +367,7 @@ def _lex(src: str) -> list[_Item]:
                 items.append(_Item(_T_RAW_STRING, src[pos : close + 1], pos))
                 pos = close + 1
             elif c == "'":
-                p = pos + 1
-                while True:
-                    if p >= n or src[p] == "\n":
-                        raise _Fail("unterminated character constant", pos)
-                    if src[p] == "\\":
-                        if p + 1 >= n or src[p + 1] == "\n":
-                            raise _Fail("unterminated character constant", pos)
-                        p += 2
-                        continue
-                    if src[p] == "'":
-                        break
-                    p += 1
+                p = _quoted_end(src, pos, "character constant")
                 items.append(_Item(_T_CHAR_CONST, src[pos : p + 1], pos))
                 pos = p + 1
             elif c in "$.":

@@ -20,6 +20,18 @@ app = typer.Typer(
 )
 
 
+# Options shared by the commands that talk to the model, declared once.
+ModelOption = Annotated[Optional[str], typer.Option("--model", help="Chat model [env: DRAFTER_MODEL; default: gpt-4.1-mini].")]
+BaseUrlOption = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].")]
+MaxAttemptsOption = Annotated[Optional[int], typer.Option("--max-attempts", help="Attempts per section before giving up on it [default: 3].")]
+PromptsOption = Annotated[Optional[Path], typer.Option("--prompts", help="Folder of prompt templates that override drafter's by name.")]
+RecordOption = Annotated[Optional[Path], typer.Option("--record", help="Record the arXiv response and every model exchange to this cassette.")]
+ReplayOption = Annotated[Optional[Path], typer.Option("--replay", help="Answer from this cassette instead of the network.")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")]
+GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")]
+KindOption = Annotated[Optional[str], typer.Option("--kind", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
+
+
 def _fail(error: DrafterError) -> None:
     typer.echo(f"Error: {error}", err=True)
     raise typer.Exit(error.exit_code)
@@ -29,22 +41,22 @@ def _fail(error: DrafterError) -> None:
 def new(
     arxiv_id: Annotated[str, typer.Argument(metavar="ARXIV_ID", help="2106.09685, 2106.09685v2, arXiv:…, hep-th/9901001 or an arxiv.org URL.")],
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype file to use instead of the site's or drafter's own.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Archetype kind to look up in the site's archetypes/ [default: model].")] = None,
+    kind: KindOption = None,
     section: Annotated[Optional[str], typer.Option(help="Content section the post goes in: content/<section>/ [default: posts].")] = None,
     renderer: Annotated[Optional[str], typer.Option(help="Render the archetype with hugo, builtin, or auto (hugo when on PATH in a site) [default: auto].")] = None,
     slug: Annotated[Optional[str], typer.Option(help="File name of the post (default: from the model's name, e.g. lora).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here instead of <site>/content/posts/<slug>.md.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file at the output path.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Fetch the paper and print the requests with token estimates; call no model.")] = False,
-    model: Annotated[Optional[str], typer.Option(help="Chat model [env: DRAFTER_MODEL; default: gpt-4.1-mini].")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].")] = None,
-    max_attempts: Annotated[Optional[int], typer.Option(help="Attempts per section before keeping the archetype's text [default: 3].")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    max_attempts: MaxAttemptsOption = None,
     concurrency: Annotated[Optional[int], typer.Option(help="Sections asked at once [default: 16].")] = None,
-    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt templates that override drafter's by name.")] = None,
-    record: Annotated[Optional[Path], typer.Option(help="Record the arXiv response and every model exchange to this cassette.")] = None,
-    replay: Annotated[Optional[Path], typer.Option(help="Answer from this cassette instead of the network.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")] = False,
-    grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")] = None,
+    prompts: PromptsOption = None,
+    record: RecordOption = None,
+    replay: ReplayOption = None,
+    no_cache: NoCacheOption = False,
+    grounding: GroundingOption = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Stop asking before a request could take the run past this many US dollars.")] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", metavar="N", help="Stop asking before a request could take the run past N tokens (in + out).")] = None,
     log: Annotated[Optional[Path], typer.Option("--log", metavar="FILE", help="Write one JSON line per model request (times, status, tokens) to FILE.")] = None,
@@ -264,15 +276,15 @@ def regen(
     diff: Annotated[bool, typer.Option("--diff", help="Show the change as a unified diff; write nothing.")] = False,
     arxiv_id: Annotated[Optional[str], typer.Option("--arxiv", help="The paper, if the draft has no arxiv: key.")] = None,
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows (default: as drafter new finds it).")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Archetype kind [default: model].")] = None,
-    model: Annotated[Optional[str], typer.Option(help="Chat model [env: DRAFTER_MODEL].")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL].")] = None,
-    max_attempts: Annotated[Optional[int], typer.Option(help="Attempts per section [default: 3].")] = None,
-    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt templates that override drafter's by name.")] = None,
-    record: Annotated[Optional[Path], typer.Option(help="Record the arXiv response and every model exchange to this cassette.")] = None,
-    replay: Annotated[Optional[Path], typer.Option(help="Answer from this cassette instead of the network.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")] = False,
-    grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")] = None,
+    kind: KindOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    max_attempts: MaxAttemptsOption = None,
+    prompts: PromptsOption = None,
+    record: RecordOption = None,
+    replay: ReplayOption = None,
+    no_cache: NoCacheOption = False,
+    grounding: GroundingOption = None,
 ) -> None:
     """Redo single sections of an existing draft; every other byte stays as it is.
 
@@ -329,7 +341,7 @@ def regen(
 def list_sections(
     draft: Annotated[Path, typer.Argument(help="The draft to list.")],
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Archetype kind [default: model].")] = None,
+    kind: KindOption = None,
 ) -> None:
     """List a draft's sections with their numbers and validation state, for `drafter regen`.
 

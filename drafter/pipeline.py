@@ -22,6 +22,10 @@ from .validate import Finding
 FACTS_LABEL = "facts"
 
 
+class _Aborted(Exception):
+    """A worker's request was not sent because the run is already failing (never reaches the user)."""
+
+
 @dataclass(frozen=True)
 class Event:
     """Progress of one part of the draft, for a display to show."""
@@ -114,6 +118,7 @@ class Pipeline:
         self.client = client
         self.cache = cache
         self.answered = 0  # answers that passed validation this run, cached ones included
+        self._abort = threading.Event()  # set when the run is failing: no worker starts another request
         self.prompts = prompts
         self.model = model
         self.max_attempts = max_attempts
@@ -174,6 +179,8 @@ class Pipeline:
                 ]
             request = self.request(conversation)
             self._emit(Event(conversation.label, "asking", request.attempt))
+            if self._abort.is_set():
+                raise _Aborted(conversation.label)
             response = self.client.complete(request)
             conversation.attempts += 1
             conversation.usage = conversation.usage + response.usage
@@ -257,17 +264,31 @@ class Pipeline:
                 to_fill.append((index, block))
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
         try:
-            futures = {index: pool.submit(self.fill_block, paper, facts, outline, index, block) for index, block in to_fill}
+            futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
+                       for index, block in to_fill}
             for index, future in futures.items():
                 outcomes[index] = future.result()
         except BaseException:
             # Ctrl-C or a fatal error: ask nothing more; answers already validated are in the cache.
+            self._abort.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
         text = document.front_matter + document.preamble + "".join(outcomes[i].text for i in range(len(document.blocks)))
         ordered = list(extra_outcomes or []) + [outcomes[i] for i in range(len(document.blocks))]
         return Draft(text=text, facts=facts, outcomes=ordered)
+
+    def _guarded(self, work: Callable[..., Outcome], *args: object) -> Outcome:
+        """Run one section's work; a fatal error stops the other workers before their next request.
+
+        Regression: a worker that had already taken the next section kept asking the model after the
+        run had failed, on a closed client, with retries, and kept the process alive meanwhile.
+        """
+        try:
+            return work(*args)
+        except BaseException:
+            self._abort.set()
+            raise
 
     def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: sections.Block) -> Outcome:
         """Have the model write one block; on failure keep the archetype's text."""

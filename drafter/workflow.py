@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import tempfile
 import tomllib
 from collections.abc import Callable

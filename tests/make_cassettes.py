@@ -6,7 +6,6 @@ The answers come from tests/answers/ (written by drafter's authors), the arXiv r
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from answers import Author  # noqa: E402
 from conftest import ArxivServer  # noqa: E402
-from fakeopenai import FakeOpenAI  # noqa: E402
+from fakeopenai import FakeOpenAI, environment  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEMOS = {"1706.03762": "transformer.md"}
@@ -28,19 +27,10 @@ def record(arxiv_id: str, cassette: Path) -> None:
     from drafter.cli import app
 
     with FakeOpenAI(Author()) as model, ArxivServer() as arxiv_api, tempfile.TemporaryDirectory() as scratch:
-        environment = {"OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "", "DRAFTER_ARXIV_API": arxiv_api.url,
-                       "DRAFTER_MODEL": ""}
-        saved = {name: os.environ.get(name) for name in environment}
-        os.environ.update(environment)
-        try:
+        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
+                         DRAFTER_MODEL=""):
             result = CliRunner().invoke(app, ["new", arxiv_id, "--output", str(Path(scratch) / "draft.md"),
                                               "--record", str(cassette), "--concurrency", "1"])
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         if result.exit_code != 0:
             raise SystemExit(f"recording {arxiv_id} failed: {result.output}")
 

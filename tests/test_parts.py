@@ -265,3 +265,34 @@ def test_unknown_drafter_toml_key_is_named(env, tmp_path, monkeypatch):
     result = runner.invoke(app, ["new", "1706.03762"])
     assert result.exit_code == 2
     assert "unknown setting 'modle'; valid settings are" in result.stderr
+
+
+# -- a failing run stops asking --------------------------------------------------------------------
+
+def test_a_fatal_error_stops_the_other_workers_before_their_next_request():
+    """Regression: after one section's fatal error, a worker that had taken the next section still asked the model."""
+    import threading
+
+    from drafter.errors import ModelUnavailable
+    from drafter.pipeline import Pipeline
+    from drafter.prompts import PromptBook
+
+    asked: list[str] = []
+
+    class FailsOnIntroduction:
+        def complete(self, request):
+            asked.append(request.label)
+            if request.label == "Introduction":
+                raise ModelUnavailable("Introduction", "HTTP 400", "http://127.0.0.1:9/v1")
+            raise AssertionError("no request may follow the fatal one")
+
+    paper = transformer_paper()
+    facts = facts_module.Facts("Transformer", "attention only", "model", "transformer")
+    rendered = "# T\n\n## Introduction\n\n<!-- x -->\n\n## Conclusion\n\n<!-- y -->\n\n## Summary\n\n<!-- z -->\n"
+    pipeline = Pipeline(FailsOnIntroduction(), PromptBook(), model="m", concurrency=1)
+    with pytest.raises(ModelUnavailable):
+        pipeline.fill(paper, facts, rendered)
+    for thread in threading.enumerate():
+        if thread.name.startswith("drafter-section"):
+            thread.join(timeout=10)
+    assert asked == ["Introduction"]
