@@ -28,7 +28,7 @@ PromptsOption = Annotated[Optional[Path], typer.Option("--prompts", help="Folder
 RecordOption = Annotated[Optional[Path], typer.Option("--record", help="Record the arXiv response and every model exchange to this cassette.")]
 ReplayOption = Annotated[Optional[Path], typer.Option("--replay", help="Answer from this cassette instead of the network.")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")]
-GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Numbers the paper doesn't state: error (re-ask) or off [default: error].")]
+GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Numbers the paper doesn't state: error (re-ask), warn (report) or off [default: error].")]
 KindOption = Annotated[Optional[str], typer.Option("--kind", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
 
 
@@ -104,6 +104,9 @@ def new(
     typer.echo(f"{filled} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
                f"cost {_cost_note(price, usage, settings.model)}", err=True)
+    for outcome in draft.outcomes:
+        for finding in outcome.warnings:
+            typer.echo(f"  {outcome.label}: warning: {finding}", err=True)
     code_failed = _run_draft_code(result.path, draft.text, settings) if run_code else False
     unasked = [o for o in draft.failed if any(f.rule == "budget" for f in o.findings)]
     if unasked:

@@ -12,7 +12,7 @@ from .arxiv import Paper
 from .budget import BUDGET
 from .cache import ResponseCache
 from .errors import BudgetExceeded
-from .grounding import paper_source
+from .grounding import paper_source, ungrounded_numbers
 from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
 from .llm import ChatClient, ChatRequest, Message, Usage
 from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
@@ -47,6 +47,7 @@ class Outcome:
     attempts: int = 0
     findings: list[Finding] = field(default_factory=list)
     usage: Usage = Usage()
+    warnings: list[Finding] = field(default_factory=list)  # reported, not re-asked (--grounding warn)
 
 
 @dataclass
@@ -295,13 +296,16 @@ class Pipeline:
         conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text),
                                     prompt_cache_key(paper))
         # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
-        source = paper_source(paper, facts.name, facts.tagline, facts.kind) if self.grounding == "error" else None
-        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer, source=source))
+        source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+        judged = source if self.grounding == "error" else None
+        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer, source=judged))
         if last.findings:
             self._emit(Event(block.title, "failed", conversation.attempts, tuple(last.findings), conversation.usage))
             return Outcome(block.title, "failed", block.text, conversation.attempts, last.findings, conversation.usage)
         self._emit(Event(block.title, "done", conversation.attempts, (), conversation.usage))
-        return Outcome(block.title, "filled", _fit(last.answer, block.text), conversation.attempts, [], conversation.usage)
+        warnings = ungrounded_numbers(last.answer, source, block.text) if self.grounding == "warn" else []
+        return Outcome(block.title, "filled", _fit(last.answer, block.text), conversation.attempts, [], conversation.usage,
+                       warnings)
 
 
 def prompt_cache_key(paper: Paper) -> str:

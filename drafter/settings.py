@@ -31,7 +31,7 @@ class Settings:
     prompts_dir: Path | None = None
     max_attempts: int = 3
     concurrency: int = 16  # every section of a wave at once, up to 16
-    grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "off" allows them
+    grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "warn" reports, "off" allows
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
     run_code_timeout: float = 60.0  # --run-code: seconds the Implementation's code may run
@@ -88,8 +88,8 @@ def resolve(site: Path | None, environ: Mapping[str, str], flags: Mapping[str, A
         raise ConfigError("settings", str(error)) from None
     if settings.max_attempts < 1:
         raise ConfigError("--max-attempts", f"must be at least 1, got {settings.max_attempts}")
-    if settings.grounding not in ("error", "off"):
-        raise ConfigError("--grounding", f"must be error or off, got {settings.grounding!r}")
+    if settings.grounding not in ("error", "warn", "off"):
+        raise ConfigError("--grounding", f"must be error, warn or off, got {settings.grounding!r}")
     if not 1 <= settings.concurrency <= 64:
         raise ConfigError("--concurrency", f"must be between 1 and 64, got {settings.concurrency}")
     if settings.max_cost is not None and settings.max_cost <= 0:

@@ -296,3 +296,30 @@ def test_a_fatal_error_stops_the_other_workers_before_their_next_request():
         if thread.name.startswith("drafter-section"):
             thread.join(timeout=10)
     assert asked == ["Introduction"]
+
+
+class InventsANumber:
+    """Wraps the authors' answers, adding a number the abstract never states to the Conclusion."""
+
+    def __init__(self):
+        from answers import Author
+
+        self.author = Author()
+
+    def __call__(self, body):
+        answer = self.author(body)
+        return answer.replace("## Conclusion\n", "## Conclusion\n\nIt was trained on 512 GPUs.\n") if "## Conclusion" in answer[:20] else answer
+
+
+@pytest.mark.parametrize(
+    ("mode", "conclusion_requests", "warned", "kept_number"),
+    [("error", 3, False, False), ("warn", 1, True, True), ("off", 1, False, True)],
+)
+def test_grounding_modes_of_new(env, model_server, mode, conclusion_requests, warned, kept_number):
+    model_server.responder = InventsANumber()
+    result = runner.invoke(app, ["new", "1706.03762", "-o", "t.md", "--grounding", mode])
+    asked = [r for r in model_server.completions if "## Conclusion" in r.body["messages"][2]["content"]]
+    assert len(asked) == conclusion_requests
+    assert ("Conclusion: warning: line 3: ungrounded-number" in result.stderr) is warned
+    assert ("512 GPUs" in Path("t.md").read_text(encoding="utf-8")) is kept_number
+    assert result.exit_code == (1 if mode == "error" else 0)
