@@ -14,13 +14,18 @@ from typing import Any
 CACHE_ENV = "DRAFTER_CACHE_DIR"
 
 
-def default_directory(environ: Mapping[str, str]) -> Path:
-    """The cache folder: DRAFTER_CACHE_DIR, else the user's cache directory for drafter."""
+def cache_root(environ: Mapping[str, str]) -> Path:
+    """drafter's cache folder: DRAFTER_CACHE_DIR, else the user's cache directory for drafter."""
     if environ.get(CACHE_ENV):
         return Path(environ[CACHE_ENV])
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("drafter", appauthor=False)) / "answers"
+    return Path(platformdirs.user_cache_dir("drafter", appauthor=False))
+
+
+def default_directory(environ: Mapping[str, str]) -> Path:
+    """The folder of cached answers, inside the cache folder."""
+    return cache_root(environ) / "answers"
 
 
 def request_key(payload: Mapping[str, Any]) -> str:

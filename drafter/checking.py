@@ -38,7 +38,7 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     expected = expected_document(draft, cwd, archetype_option, kind)
     report = CheckReport(check_read_draft(draft, expected))
     if grounding != "off":
-        paper = papercache.load(draft.arxiv_id(None), settings.arxiv_api, environ)
+        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
         found = ground_draft(expected, draft, paper)
         if grounding == "error":
             report.findings += found

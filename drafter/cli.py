@@ -46,8 +46,8 @@ def new(
     renderer: Annotated[Optional[str], typer.Option(help="Render the archetype with hugo, builtin, or auto (hugo when on PATH in a site) [default: auto].")] = None,
     slug: Annotated[Optional[str], typer.Option(help="File name of the post (default: from the model's name, e.g. lora).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here instead of <site>/content/posts/<slug>.md.")] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file at the output path.")] = False,
-    dry_run: Annotated[bool, typer.Option(help="Fetch the paper and print the requests with token estimates; call no model.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file at the output path.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch the paper and print the requests with token estimates; call no model.")] = False,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     max_attempts: MaxAttemptsOption = None,
@@ -64,7 +64,7 @@ def new(
 ) -> None:
     """Write a first draft of a post about an arXiv paper.
 
-    Example: drafter new 1706.03762 --replay cassettes/1706.03762.yaml -o transformer.md
+    Example, inside a Hugo site: drafter new 2106.09685 (writes content/posts/lora.md)
     """
     from . import progress, workflow
     from .settings import resolve
@@ -189,7 +189,7 @@ def check(
     draft: Annotated[Path, typer.Argument(help="The draft to check.")],
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype to check against (default: the site's, else drafter's).")] = None,
     kind: Annotated[Optional[str], typer.Option(help="Archetype kind to look up in the site's archetypes/ [default: the site's drafter.toml kind, else model].")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text (path:line: rule: message) or json (a list of {path, line, rule, message}).")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="text (path:line: rule: message) or json (a list of {path, line, rule, message, severity}).")] = "text",
     offline: Annotated[bool, typer.Option("--offline", help="Skip grounding: no paper needed, no network.")] = False,
     grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
     run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
@@ -227,6 +227,8 @@ def check(
             typer.echo(f"{draft}:{finding.line}: {finding.rule}: {finding.message}")
         for finding in report.warnings:
             typer.echo(f"{draft}:{finding.line}: {finding.rule} (warning): {finding.message}")
+        if not report.findings:
+            typer.echo(f"{draft}: no findings", err=True)  # stdout stays empty for tools and hooks
     if report.findings:
         raise typer.Exit(1)
 
@@ -360,6 +362,10 @@ def list_sections(
         states = workflow.section_states(draft, cwd, settings, archetype)
     except DrafterError as error:
         _fail(error)
+    if not states:
+        from .errors import InputFileError
+
+        _fail(InputFileError(str(draft), "has no headings, so it has no sections to list; is it a drafter draft?"))
     for state in states:
         typer.echo(f"{state.number:>3}  {'#' * state.block.level} {state.block.title}  [{state.state}]")
 

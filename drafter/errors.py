@@ -133,6 +133,15 @@ class OutputExists(DrafterError):
         super().__init__(f"{path} already exists; pass --force to overwrite it, or choose --output/--slug")
 
 
+class OutputUnwritable(DrafterError):
+    """The draft cannot be written where it was asked to go."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"cannot write {path}: {problem}; choose another --output")
+
+
 class InputFileError(DrafterError):
     """A file the user named cannot be read or is not what drafter expects."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Callable
 import threading
 import time
 from dataclasses import dataclass, field
@@ -178,6 +179,7 @@ class OpenAIChat:
         max_backoff: float = 30.0,
         sleep: Any = time.sleep,
         send_cache_key: bool | None = None,
+        on_retry: Callable[[str, str, float], None] | None = None,
     ) -> None:
         if not api_key and needs_api_key(base_url):
             raise MissingApiKey(base_url)
@@ -187,6 +189,7 @@ class OpenAIChat:
         self._attempts = attempts
         self._wait = _WaitRetryAfter(initial_backoff, max_backoff)
         self._sleep = sleep
+        self._on_retry = on_retry  # told (label, reason, seconds) before each wait, so a retry is never silent
         # prompt_cache_key is an OpenAI extension; strict local servers may reject unknown fields.
         self._send_cache_key = needs_api_key(base_url) if send_cache_key is None else send_cache_key
         self._client: openai.OpenAI | None = None
@@ -230,11 +233,19 @@ class OpenAIChat:
             retry=tenacity.retry_if_exception_type(TransientFault),
             sleep=self._sleep,
             reraise=True,
+            before_sleep=lambda state: self._report_retry(request, state),
         )
         try:
             return retrying(self._send_once, request)
         except TransientFault as fault:
             raise ModelUnavailable(request.label or "a request", f"{fault.reason} after {self._attempts} attempts", self.base_url) from None
+
+    def _report_retry(self, request: ChatRequest, state: "tenacity.RetryCallState") -> None:
+        if self._on_retry is None or state.outcome is None or state.next_action is None:
+            return
+        fault = state.outcome.exception()
+        reason = fault.reason if isinstance(fault, TransientFault) else str(fault)
+        self._on_retry(request.label or "a request", reason, state.next_action.sleep)
 
     def close(self) -> None:
         """Close the HTTP connections the client holds."""

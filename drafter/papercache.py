@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import arxiv
-from .cache import default_directory
+from .cache import cache_root
 from .errors import ArxivUnavailable, DrafterError
 
 
@@ -28,7 +28,7 @@ class PaperUnavailable(DrafterError):
 
 def directory(environ: Mapping[str, str]) -> Path:
     """Where responses are kept: beside the answer cache, in `arxiv/`."""
-    return default_directory(environ).parent / "arxiv"
+    return cache_root(environ) / "arxiv"
 
 
 def path_for(arxiv_id: str, environ: Mapping[str, str]) -> Path:

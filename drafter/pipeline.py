@@ -23,7 +23,7 @@ FACTS_LABEL = "facts"
 
 
 class _Aborted(Exception):
-    """A worker's request was not sent because the run is already failing (never reaches the user)."""
+    """A worker's request was not sent because the run is already failing; `fill` raises the real error instead."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,11 @@ class Event:
     """Progress of one part of the draft, for a display to show."""
 
     label: str
-    status: str  # "asking", "rejected", "done", "failed", "kept", "stripped"
+    status: str  # "asking", "rejected", "retrying", "done", "failed", "kept", "stripped"
     attempt: int = 0
     findings: tuple[Finding, ...] = ()
     usage: Usage = Usage()
+    note: str = ""  # for "retrying": the transport fault and the wait
 
 
 @dataclass
@@ -268,7 +269,11 @@ class Pipeline:
             futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
                        for index, block in to_fill}
             for index, future in futures.items():
-                outcomes[index] = future.result()
+                try:
+                    outcomes[index] = future.result()
+                except _Aborted:
+                    # Another section failed for real: its future, later in the order, raises its error.
+                    continue
         except BaseException:
             # Ctrl-C or a fatal error: ask nothing more; answers already validated are in the cache.
             self._abort.set()

@@ -17,10 +17,10 @@ import frontmatter
 from . import archetype, arxiv, papercache, regen, sections, skeleton, validate
 from .cache import ResponseCache, default_directory
 from .cassette import Player, Recorder
-from .errors import ArchetypeError, ConfigError, InputFileError, Interrupted, OutputExists
+from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, ConfigError, InputFileError, Interrupted, OutputExists, OutputUnwritable
 from .facts import Facts, fallback_facts
 from .llm import ChatClient, OpenAIChat
-from .pipeline import Draft, Emit, Outcome, Pipeline, prefill
+from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
 from .prompts import PromptBook
 from .settings import Settings
 from .validate import Finding
@@ -78,7 +78,7 @@ class Session:
     """What every command that talks to arXiv and the model shares: site, archetype, prompts, clients."""
 
     def __init__(self, settings: Settings, cwd: Path, sources: Sources, site_from: Path,
-                 on_event: Emit | None = None, client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
+                 on_event: Emit | None = None, client_factory: Callable[..., ChatClient] | None = None) -> None:
         self.settings = settings
         self.cwd = cwd
         self.sources = sources
@@ -102,7 +102,7 @@ class Session:
             self.player = Player(absolute(self.sources.replay, self.cwd))
             self.client = self.player
         else:
-            self.client = self._client_factory(self.settings)
+            self.client = self._client_factory(self.settings, self._report_retry)
         if self.sources.record:
             self.recorder = Recorder(self.client, absolute(self.sources.record, self.cwd))
             return self._guarded(self.recorder)
@@ -127,6 +127,10 @@ class Session:
             client = RequestLog(client, absolute(settings.log, self.cwd))
         return client
 
+    def _report_retry(self, label: str, reason: str, seconds: float) -> None:
+        if self.on_event is not None:
+            self.on_event(Event(label, "retrying", note=f"{reason}; retrying in {seconds:.1f} s"))
+
     def cache(self) -> ResponseCache | None:
         """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
         if not self.sources.use_cache or self.sources.record or self.sources.replay:
@@ -141,7 +145,12 @@ class Session:
             feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
         if self.recorder is not None:
             self.recorder.feed = feed
-        paper = arxiv.paper_from_response(feed, arxiv_id)
+        try:
+            paper = arxiv.paper_from_response(feed, arxiv_id)
+        except ArxivResponseInvalid as error:
+            if self.player is None:
+                raise
+            raise CassetteError(str(self.player.path), f"its arXiv response is damaged ({error.reason}); record it again") from None
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, os.environ)
         return paper
@@ -197,7 +206,7 @@ class Run:
     """One `drafter new`: fetch, ask, validate, write."""
 
     def __init__(self, options: NewOptions, settings: Settings, on_event: Emit | None = None,
-                 client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
+                 client_factory: Callable[..., ChatClient] | None = None) -> None:
         self.options = options
         self.settings = settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
@@ -208,6 +217,8 @@ class Run:
             self._refuse_overwrite(absolute(options.output, options.cwd))
 
     def _refuse_overwrite(self, path: Path) -> None:
+        """Refuse, before anything is paid for, a path that exists (without --force) or cannot be written."""
+        check_writable(path)
         if path.exists() and not self.options.force:
             raise OutputExists(str(path))
 
@@ -306,12 +317,14 @@ class DraftFile:
                 self.text = stream.read()
         except FileNotFoundError:
             raise InputFileError(self.shown, "no such file") from None
+        except IsADirectoryError:
+            raise InputFileError(self.shown, "is a folder; name the draft's .md file") from None
         except (OSError, UnicodeDecodeError) as error:
             raise InputFileError(self.shown, f"cannot be read as UTF-8 text ({error})") from None
         self.document = sections.split(self.text)
 
-    def arxiv_id(self, override: str | None) -> arxiv.ArxivId:
-        """The paper the draft is about: --arxiv, else its `arxiv:` front matter key."""
+    def arxiv_id(self, override: str | None, instead: str = "pass --arxiv ID") -> arxiv.ArxivId:
+        """The paper the draft is about: --arxiv, else its `arxiv:` front matter key; `instead` says what else to do."""
         if override:
             return arxiv.parse_id(override)
         try:
@@ -319,7 +332,8 @@ class DraftFile:
         except Exception:
             value = None
         if not value:
-            raise InputFileError(self.shown, "has no arxiv: key in its front matter; pass --arxiv ID")
+            raise InputFileError(self.shown, f"has no arxiv: key in its front matter, so it is not a drafter draft "
+                                             f"or the key was removed; add one (arxiv: \"1706.03762v7\") or {instead}")
         return arxiv.parse_id(str(value))
 
     @property
@@ -339,7 +353,7 @@ class RegenRun:
     """One `drafter regen`: re-fill the chosen sections and splice them in, or change nothing."""
 
     def __init__(self, options: RegenOptions, settings: Settings, on_event: Emit | None = None,
-                 client_factory: Callable[[Settings], ChatClient] | None = None) -> None:
+                 client_factory: Callable[..., ChatClient] | None = None) -> None:
         self.options = options
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
@@ -405,9 +419,10 @@ class _Unreachable:
         raise AssertionError("a dry run must not call the model")
 
 
-def _openai_client(settings: Settings) -> ChatClient:
+def _openai_client(settings: Settings, on_retry: Callable[[str, str, float], None] | None = None) -> ChatClient:
     client = OpenAIChat(base_url=settings.base_url, api_key=settings.api_key,
-                        connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout)
+                        connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                        on_retry=on_retry)
     client.warm_up()  # the SDK's import overlaps the arXiv request
     return client
 
@@ -436,11 +451,18 @@ def write_new_file(path: Path, text: str, *, overwrite: bool) -> None:
 
 def write_new_bytes(path: Path, data: bytes, *, overwrite: bool) -> None:
     """write_new_file for bytes (a page bundle's images and other files)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_writable(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # An overwritten file keeps its permissions; a new one gets the usual umask ones (mkstemp makes 0600).
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputUnwritable(str(path), error.strerror or str(error)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, mode)
         if overwrite:
             os.replace(temporary, path)
         else:
@@ -448,17 +470,32 @@ def write_new_bytes(path: Path, data: bytes, *, overwrite: bool) -> None:
                 os.link(temporary, path)  # link() never replaces an existing file
             except FileExistsError:
                 raise OutputExists(str(path)) from None
+    except OSError as error:
+        raise OutputUnwritable(str(path), error.strerror or str(error)) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
 
+def check_writable(path: Path) -> None:
+    """Refuse an output path that is a folder or lies below a file, with a one-line error."""
+    if path.is_dir():
+        raise OutputUnwritable(str(path), "it is a folder; give a file name such as " + str(path / "post.md"))
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputUnwritable(str(path), f"{parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputUnwritable(str(path), f"{parent} is not writable")
+            return
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 # -- drafter check ---------------------------------------------------------------------------
-
-def check_file(draft_path: Path, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> list[Finding]:
-    """Validate a whole draft file against its archetype; findings carry the draft's line numbers."""
-    draft = DraftFile(absolute(draft_path, cwd), draft_path)
-    return check_read_draft(draft, expected_document(draft, cwd, archetype_option, kind))
-
 
 def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> sections.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
@@ -476,7 +513,7 @@ def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None
 
 
 def check_read_draft(draft: DraftFile, expected: sections.Document) -> list[Finding]:
-    """check_file's findings for a draft already read, against its rendered archetype (`expected`)."""
+    """The findings of a draft already read, against its rendered archetype (`expected`)."""
     findings = check_front_matter(expected.front_matter, draft.document.front_matter)
     findings += validate.check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))

@@ -25,7 +25,7 @@ ARXIV_FILES = SHARED / "arxiv"
 @pytest.fixture(autouse=True)
 def _cache_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep drafter's caches (answers, arXiv responses) in the test's folder, never the user's cache directory."""
-    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / ".drafter-cache" / "answers"))
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / ".drafter-cache"))
 
 
 @pytest.fixture

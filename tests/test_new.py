@@ -111,6 +111,7 @@ def test_persistent_server_errors_end_in_one_line_error(env, tmp_path, model_ser
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1].startswith("Error: the model at http://127.0.0.1:")
     assert "HTTP 500 server error after 5 attempts" in result.stderr
+    assert "facts: HTTP 500 server error; retrying in 1.0 s" in result.stderr  # a retry is never silent
     assert not (tmp_path / "t.md").exists()
 
 
