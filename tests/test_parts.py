@@ -323,3 +323,11 @@ def test_grounding_modes_of_new(env, model_server, mode, conclusion_requests, wa
     assert ("Conclusion: warning: line 3: ungrounded-number" in result.stderr) is warned
     assert ("512 GPUs" in Path("t.md").read_text(encoding="utf-8")) is kept_number
     assert result.exit_code == (1 if mode == "error" else 0)
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    """.ci/run must run the README's test command verbatim, so a newcomer's path is what CI proves."""
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("python3 -m venv") and "pytest" in line)
+    assert command in (repo / ".ci" / "run").read_text(encoding="utf-8").splitlines()
