@@ -27,6 +27,11 @@ def anchor(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
 
 
+def untrusted(text: str) -> str:
+    """Quote paper text so it cannot close the <<<ABSTRACT ... ABSTRACT>>> fence it is shown in."""
+    return text.replace("ABSTRACT>>>", "ABSTRACT> >>").replace("<<<ABSTRACT", "<< <ABSTRACT")
+
+
 @dataclass(frozen=True)
 class SectionView:
     """What a section template sees of the section."""
@@ -49,6 +54,7 @@ class PromptBook:
             autoescape=False,
             trim_blocks=False,
         )
+        self._env.filters["untrusted"] = untrusted
 
     def render(self, name: str, **values: Any) -> str:
         """Render the template `name` with `values`."""
