@@ -198,19 +198,29 @@ def test_the_cache_key_is_sent_where_supported(model_server):
     assert model_server.received[0].body["prompt_cache_key"] == "drafter-1706.03762"
 
 
-def test_pipeline_sets_one_cache_key_per_paper(env, tmp_path, model_server, monkeypatch):
-    from drafter import llm
+def test_pipeline_sets_one_cache_key_per_paper():
+    """Every request of a run carries the same prompt_cache_key (seen at the client seam, nothing patched)."""
+    from answers import Author
+    from drafter.arxiv import parse_feed, parse_id
+    from drafter.llm import ChatResponse
+    from drafter.pipeline import Pipeline
+    from drafter.prompts import PromptBook
 
     seen = []
-    original = llm.OpenAIChat.complete
+    author = Author()
 
-    def spy(self, request):
-        seen.append(request.cache_key)
-        return original(self, request)
+    class Seam:
+        def complete(self, request):
+            seen.append(request.cache_key)
+            return ChatResponse(author(request.payload()))
 
-    monkeypatch.setattr(llm.OpenAIChat, "complete", spy)
-    assert drafter("new", "1706.03762", "-o", str(tmp_path / "t.md")).exit_code == 0
-    assert seen and set(seen) == {"drafter-1706.03762"}
+    shared = Path(__file__).resolve().parents[2] / "shared" / "arxiv" / "1706.03762.xml"
+    paper = parse_feed(shared.read_text(encoding="utf-8"), parse_id("1706.03762"))
+    pipeline = Pipeline(Seam(), PromptBook(), model="test-model")
+    facts, _ = pipeline.establish_facts(paper)
+    archetype = (Path(__file__).resolve().parents[1] / "drafter" / "archetypes" / "model.md").read_text(encoding="utf-8")
+    pipeline.fill(paper, facts, archetype.replace("{{ .File.ContentBaseName }}", "transformer"))
+    assert len(seen) == 15 and set(seen) == {"drafter-1706.03762"}
 
 
 def test_one_run_reuses_its_connections(env, tmp_path, model_server):
