@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from _harness import drafter_new, machine, servers
+from fakeopenai import shared_prefix_length
 
 from drafter.cassette import load
 
@@ -26,18 +27,8 @@ def flatten(messages: list[dict[str, str]]) -> str:
 
 
 def shared_prefix(texts: list[str]) -> int:
-    first = texts[0]
-    length = min(len(text) for text in texts)
-    for text in texts[1:]:
-        low, high = 0, min(length, len(text))
-        while low < high:
-            middle = (low + high + 1) // 2
-            if first[:middle] == text[:middle]:
-                low = middle
-            else:
-                high = middle - 1
-        length = low
-    return length
+    """The length of the leading part every text shares."""
+    return min(shared_prefix_length(texts[0], text) for text in texts)
 
 
 def main() -> None:

@@ -79,9 +79,9 @@ def new(
             "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
             "max_attempts": max_attempts, "grounding": grounding,
             "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
-        options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, archetype=archetype, slug=slug, output=output,
-                                      force=force, record=record, replay=replay, prompts=prompts,
-                                      use_cache=not no_cache)
+        sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
+                                   use_cache=not no_cache)
+        options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, sources=sources, slug=slug, output=output, force=force)
         if dry_run:
             run = workflow.Run(options, settings)
             _print_plan(run.plan())
@@ -308,9 +308,10 @@ def regen(
         cwd = Path.cwd()
         settings = resolve(find_site((cwd / draft).parent), os.environ, {
             "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
+        sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
+                                   use_cache=not no_cache)
         options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
-                                        hint=hint, diff=diff, record=record, replay=replay, prompts=prompts,
-                                        archetype=archetype, use_cache=not no_cache)
+                                        hint=hint, diff=diff, sources=sources)
         display = progress.for_stream(sys.stderr)
         try:
             run = workflow.RegenRun(options, settings, on_event=display)

@@ -43,14 +43,10 @@ class NewOptions:
 
     arxiv: str
     cwd: Path
-    archetype: Path | None = None
+    sources: Sources = Sources()
     slug: str | None = None
     output: Path | None = None
     force: bool = False
-    record: Path | None = None
-    replay: Path | None = None
-    prompts: Path | None = None
-    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -210,8 +206,7 @@ class Run:
         self.options = options
         self.settings = settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
-        sources = Sources(options.record, options.replay, options.prompts, options.archetype, options.use_cache)
-        self.session = Session(settings, options.cwd, sources, options.cwd, on_event, client_factory)
+        self.session = Session(settings, options.cwd, options.sources, options.cwd, on_event, client_factory)
         skeleton.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
@@ -288,11 +283,7 @@ class RegenOptions:
     arxiv: str | None = None
     hint: str | None = None
     diff: bool = False
-    record: Path | None = None
-    replay: Path | None = None
-    prompts: Path | None = None
-    archetype: Path | None = None
-    use_cache: bool = True
+    sources: Sources = Sources()
 
 
 @dataclass
@@ -357,8 +348,7 @@ class RegenRun:
         self.options = options
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
-        sources = Sources(options.record, options.replay, options.prompts, options.archetype, options.use_cache)
-        self.session = Session(settings, options.cwd, sources, self.draft.path.parent, on_event, client_factory)
+        self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event, client_factory)
         self.archetype_doc = sections.split(self.session.render(self.draft.path))
         self.states = regen.states(self.archetype_doc, self.draft.document)
         if options.failed:

@@ -126,12 +126,12 @@ class FakeOpenAI:
         with self._lock:
             best = 0
             for earlier in self._prefixes:
-                best = max(best, _shared_prefix(earlier, prompt))
+                best = max(best, shared_prefix_length(earlier, prompt))
             self._prefixes.append(prompt)
         return (best // 4) // 128 * 128 if best >= 1024 * 4 else 0
 
 
-def _shared_prefix(a: str, b: str) -> int:
+def shared_prefix_length(a: str, b: str) -> int:
     """The length of the longest common prefix, by binary search over C-speed slice comparisons."""
     low, high = 0, min(len(a), len(b))
     while low < high:
