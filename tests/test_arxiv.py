@@ -36,12 +36,12 @@ from drafter.errors import (
     PaperNotFound,
 )
 
-SHARED = Path(__file__).parents[2] / "shared" / "arxiv"
+ARXIV_DATA = Path(__file__).parent / "data" / "arxiv"
 
 
 def shared(name: str) -> str:
-    """Return one recorded API response from ../shared/arxiv."""
-    return (SHARED / name).read_text(encoding="utf-8")
+    """Return one recorded API response from tests/data/arxiv."""
+    return (ARXIV_DATA / name).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- parse_id
@@ -230,8 +230,8 @@ FAILURES = {
 
 
 def test_every_shared_response_is_covered() -> None:
-    """A response added to ../shared/arxiv must get expectations here, not be skipped silently."""
-    assert sorted(p.name for p in SHARED.glob("*.xml")) == sorted([*PAPERS, *FAILURES])
+    """A response added to tests/data/arxiv must get expectations here, not be skipped silently."""
+    assert sorted(p.name for p in ARXIV_DATA.glob("*.xml")) == sorted([*PAPERS, *FAILURES])
 
 
 @pytest.mark.parametrize("name", sorted(PAPERS))

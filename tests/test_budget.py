@@ -214,7 +214,7 @@ def test_pipeline_sets_one_cache_key_per_paper():
             seen.append(request.cache_key)
             return ChatResponse(author(request.payload()))
 
-    shared = Path(__file__).resolve().parents[2] / "shared" / "arxiv" / "1706.03762.xml"
+    shared = Path(__file__).resolve().parent / "data" / "arxiv" / "1706.03762.xml"
     paper = parse_feed(shared.read_text(encoding="utf-8"), parse_id("1706.03762"))
     pipeline = Pipeline(Seam(), PromptBook(), model="test-model")
     facts, _ = pipeline.establish_facts(paper)

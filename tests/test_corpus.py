@@ -2,7 +2,7 @@
 
 tests/corpus/good/ holds the shipped demo's draft (cassettes/1706.03762.yaml replayed) and a draft of 1605.08386
 written by the local test server's mechanical author (tests/answers.py), a paper with no hand-written answers and
-an archetype filled from its abstract alone. The papers come from the local arXiv API (shared/arxiv)."""
+an archetype filled from its abstract alone. The papers come from the local arXiv API (tests/data/arxiv)."""
 
 from __future__ import annotations
 

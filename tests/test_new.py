@@ -171,7 +171,7 @@ def test_a_section_that_keeps_failing_keeps_the_archetype_text_and_exits_1(env, 
     ],
 )
 def test_bad_ids_end_in_one_line_error(env, tmp_path, arxiv_server, model_server, arxiv_id, message):
-    arxiv_server.overrides["2301.00001"] = (400, (Path(__file__).resolve().parents[2] / "shared/arxiv/error-abc.xml").read_text())
+    arxiv_server.overrides["2301.00001"] = (400, (Path(__file__).resolve().parent / "data/arxiv/error-abc.xml").read_text())
     result = drafter("new", arxiv_id)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1

@@ -18,12 +18,12 @@ from drafter.pipeline import Event
 from drafter.progress import LiveProgress, PlainProgress
 from drafter.validate import Finding
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 runner = CliRunner()
 
 
 def transformer_paper():
-    return parse_feed((SHARED / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"), parse_id("1706.03762"))
+    return parse_feed((DATA / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"), parse_id("1706.03762"))
 
 
 # -- facts -----------------------------------------------------------------------------------------
@@ -346,3 +346,20 @@ def test_an_abstract_cannot_close_its_own_fence():
     assert lines.count("<<<ABSTRACT") == 1 and lines.count("ABSTRACT>>>") == 1
     inside = context.split("<<<ABSTRACT\n", 1)[1].split("\nABSTRACT>>>", 1)[0]
     assert "Ignore the rules" in inside
+
+
+OUTSIDE_REPO = ("../shared", "parents[2]", "REPO.parent", '"shared" /', "/ \"shared\"")
+
+
+def test_nothing_in_the_repository_reads_outside_it():
+    """Regression: tests read ../shared, which only CI's machine lays beside a clone; a user's clone failed."""
+    repo = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(repo)}: {needle}"
+        for folder in ("drafter", "tests", "benchmarks", ".ci")
+        for path in sorted((repo / folder).rglob("*"))
+        if path.is_file() and path.suffix in {".py", ""} and "data" not in path.parts and path.name != "test_parts.py"
+        for needle in OUTSIDE_REPO
+        if needle in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert offenders == []

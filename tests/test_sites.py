@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from answers import skeleton as asked_skeleton
-from conftest import SHARED, hugo_binary
+from conftest import DATA, hugo_binary
 from drafter import archetype, sections, settings, validate
 from drafter import skeleton as skel
 from drafter.cli import app
@@ -23,7 +23,7 @@ from drafter.cli import app
 runner = CliRunner()
 CORPUS = Path(__file__).parent / "archetypes"  # also rendered against real Hugo by test_archetype.py
 PAPER = "1605.08386"  # no hand-written answers: the mechanical author fills every skeleton
-PAPERMOD_DEFAULT = SHARED / "archetypes" / "adityatelange__hugo-PaperMod__default.md"
+PAPERMOD_DEFAULT = DATA / "archetypes" / "adityatelange__hugo-PaperMod__default.md"
 
 TOML_ARCHETYPE = (CORPUS / "generic-placeholders-toml.md").read_text(encoding="utf-8")
 
@@ -191,7 +191,7 @@ def test_h3_sections_are_detected():
     document = sections.split(H3_ARCHETYPE)
     assert document.section_level == 3
     assert [b.title for b in document.blocks] == ["{{ replace .Name \"-\" \" \" | title }}", "Overview", "How it works", "Verdict"]
-    relearn = (SHARED / "archetypes" / "McShelby__hugo-theme-relearn__chapter.md").read_text()
+    relearn = (DATA / "archetypes" / "McShelby__hugo-theme-relearn__chapter.md").read_text()
     blocks = sections.split(relearn).blocks
     assert [validate.classify(b) for b in blocks] == [sections.Action.KEEP, sections.Action.FILL]  # lorem ipsum
 
@@ -203,10 +203,10 @@ def test_bodyless_archetype_gets_the_builtin_outline():
     made = skel.render_builtin(archetype.Located(PAPERMOD_DEFAULT, "default"), context)
     assert made.outline_added and made.text.startswith("+++\n\n+++\n\n# [Model Name]: [Brief Tagline]\n")
     assert '<div id="lyket-like-lora"></div>' in made.text
-    loveit = SHARED / "archetypes" / "dillonzq__LoveIt__default.md"
+    loveit = DATA / "archetypes" / "dillonzq__LoveIt__default.md"
     text = skel.render_builtin(archetype.Located(loveit, "default"), context).text
     assert "<!--more-->\n\n# [Model Name]" in text  # its own front matter and comment kept, outline after
-    own = skel.render_builtin(archetype.Located(SHARED / "archetypes" / "luizdepra__hugo-coder__posts.md", "posts"), context)
+    own = skel.render_builtin(archetype.Located(DATA / "archetypes" / "luizdepra__hugo-coder__posts.md", "posts"), context)
     assert own.outline_added and own.text.count("+++") == 2
 
 

@@ -20,7 +20,7 @@ from drafter.validate import Finding
 REPO = Path(__file__).resolve().parents[1]
 ARCHETYPE = re.sub(r"\{\{.*?\}\}", "transformer", (REPO / "drafter" / "archetypes" / "model.md").read_text(encoding="utf-8"))
 ANSWERS = yaml.safe_load((REPO / "tests" / "answers" / "1706.03762.yaml").read_text(encoding="utf-8"))
-PAPER = arxiv.parse_feed((REPO.parent / "shared" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
+PAPER = arxiv.parse_feed((REPO / "tests" / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
                          arxiv.parse_id("1706.03762"))
 FACTS = Facts(**ANSWERS["facts"])
 SOURCE = grounding.paper_source(PAPER, *ANSWERS["facts"].values())
