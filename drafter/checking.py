@@ -13,7 +13,7 @@ from .grounding import paper_source, ungrounded_numbers
 from .pipeline import prefill
 from .sections import Action
 from .settings import Settings
-from .validate import Finding
+from .findings import Finding
 from .workflow import DraftFile, absolute, check_read_draft, expected_document
 
 GROUNDING_MODES = ("error", "warn", "off")

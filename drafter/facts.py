@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .arxiv import Paper
-from .validate import SLOT, Finding
+from .findings import Finding
+from .validate import SLOT
 
 FACTS_RULE = "facts"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

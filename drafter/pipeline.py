@@ -17,7 +17,7 @@ from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_s
 from .llm import ChatClient, ChatRequest, Message, Usage
 from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
 from .sections import Action, Document
-from .validate import Finding
+from .findings import Finding
 
 FACTS_LABEL = "facts"
 

@@ -10,7 +10,7 @@ from .arxiv import Paper
 from .errors import SectionNotFound
 from .facts import Facts, fallback_facts
 from .sections import Action, Block, Document
-from .validate import Finding
+from .findings import Finding
 
 
 @dataclass

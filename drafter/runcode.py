@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import sections
-from .validate import Finding, code_blocks
+from .findings import Finding
+from .validate import code_blocks
 
 CODE_RUNS = "code-runs"
 SECTION = "implementation"

@@ -16,30 +16,27 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from . import sections
+from .findings import (  # noqa: F401  (re-exported: callers name rules as validate.PLACEHOLDER)
+    PLACEHOLDER,
+    COMMENT,
+    SAMPLE,
+    HEADING,
+    FENCE_WRAP,
+    CHATTER,
+    EMPTY,
+    FRONT_MATTER,
+    UNSAFE_HTML,
+    SHORTCODE,
+    UNSAFE_LINK,
+    CODE_FENCE,
+    PYTHON_SYNTAX,
+    MATH,
+    TABLE,
+    TOC_LINK,
+    UNGROUNDED_NUMBER,
+    Finding,
+)
 from .sections import Action, Block, Heading
-
-# Stable rule ids: findings are matched on these by tests, tools and re-ask prompts.
-PLACEHOLDER = "placeholder"
-COMMENT = "guidance-comment"
-SAMPLE = "sample-content"
-HEADING = "heading"
-FENCE_WRAP = "fence-wrap"
-CHATTER = "chatter"
-EMPTY = "empty-section"
-FRONT_MATTER = "front-matter"
-# Safety: what would run or load something when Hugo renders the post.
-UNSAFE_HTML = "unsafe-html"
-SHORTCODE = "shortcode"
-UNSAFE_LINK = "unsafe-link"
-# Markdown integrity: what would render broken.
-CODE_FENCE = "code-fence"
-PYTHON_SYNTAX = "python-syntax"
-MATH = "math"
-TABLE = "table"
-# Whole-document checks.
-TOC_LINK = "toc-link"
-# Grounding (drafter.grounding): a number the source does not state.
-UNGROUNDED_NUMBER = "ungrounded-number"
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -51,18 +48,6 @@ _TASK_BOX = re.compile(r"^[ xX]$")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 _SAMPLE_IDENTIFIER = re.compile(r"\b(ModelName|MyModel|YourModel|[a-z]+\d+)\b")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a section: where, which rule, and what to do about it."""
-
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.rule}: {self.message}"
 
 
 @dataclass(frozen=True)

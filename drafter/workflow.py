@@ -23,7 +23,7 @@ from .llm import ChatClient, OpenAIChat
 from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
 from .prompts import PromptBook
 from .settings import Settings
-from .validate import Finding
+from .findings import Finding
 
 
 @dataclass(frozen=True)
