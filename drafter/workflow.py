@@ -14,7 +14,8 @@ from pathlib import Path
 
 import frontmatter
 
-from . import archetype, arxiv, papercache, regen, sections, skeleton, validate
+from . import archetype, arxiv, regen, sections, skeleton, validate
+from .arxiv import store as papercache
 from .cache import ResponseCache, default_directory
 from .cassette import Player, Recorder
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, ConfigError, InputFileError, Interrupted, OutputExists, OutputUnwritable
