@@ -188,8 +188,8 @@ def test_regen_replays_from_a_cassette(env, tmp_path, no_network, request):
     request.getfixturevalue("no_network")
     result = runner.invoke(app, ["regen", str(draft), "Conclusion", "--replay", str(tape)])
     assert result.exit_code == 0, result.output
-    assert draft.read_bytes().replace(b"transformer", b"x") != b""
     assert "Regenerated text" in draft.read_text(encoding="utf-8")
+    assert draft.read_bytes() == copy.read_bytes()  # the replay writes exactly what the recorded run wrote
 
 
 # -- the answer cache ----------------------------------------------------------------------------
