@@ -11,10 +11,10 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import api, feed
-from drafter.cache import cache_root
 from drafter.errors import ArxivUnavailable, DrafterError
+from drafter.files import cache_root
 
+from . import api, feed
 from .ids import ArxivId
 
 
