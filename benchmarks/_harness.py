@@ -41,7 +41,7 @@ def servers(latency: float = 0.0, max_concurrent: int | None = None, retry_after
     """The local OpenAI-compatible server and arXiv API, with drafter's environment pointing at them."""
     with FakeOpenAI(Author(), latency=latency, max_concurrent=max_concurrent,
                     retry_after_when_busy=retry_after) as model, ArxivServer() as arxiv_api:
-        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
+        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", **arxiv_api.environment,
                          DRAFTER_MODEL="test-model"):
             yield model
 

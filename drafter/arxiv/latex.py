@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, role_of, with_roles
 
 MAX_INCLUDE_DEPTH = 12
+_REFERENCES = "\x02references\x02"  # the heading that marks where the bibliography stands
 _MACRO_PASSES = 4
 
 
@@ -280,8 +281,14 @@ def _bibliography(source: str, texts: Mapping[str, str], main: str) -> str:
 
 def read_body(body: str, bibliography: str = "") -> list[Section]:
     """Turn the document body into sections; `bibliography` (a thebibliography environment) becomes References."""
-    body = _THEBIB.sub("", body)
-    body = re.sub(r"\\bibliography\s*\{[^{}]*\}", "", body)
+    # The references stay where the paper puts them (what follows them is appendix), marked by a heading.
+    marker = "\\section{" + _REFERENCES + "}"
+    body, placed = _THEBIB.subn(lambda _: marker, body, count=1)
+    if not placed:
+        body, placed = re.subn(r"\\bibliography\s*\{[^{}]*\}", lambda _: marker, body, count=1)
+    body = re.sub(r"\\bibliography\s*\{[^{}]*\}", "", _THEBIB.sub("", body))
+    if bibliography and not placed:
+        body += "\n" + marker
     keys = {key.strip(): number for number, key in enumerate(_BIBITEM.findall(bibliography), start=1)}
     maths: list[str] = []
     body = _protect_math(body, maths)
@@ -290,6 +297,11 @@ def read_body(body: str, bibliography: str = "") -> list[Section]:
     appendix_at = _APPENDIX.search(body)
     pieces = _split_sections(body, appendix_at.start() if appendix_at else None)
     for title, level, text, in_appendix in pieces:
+        if title == _REFERENCES:
+            items = _bibitems(bibliography, keys) if bibliography else ""
+            if items:
+                sections.append(Section("References", 1, items, BIBLIOGRAPHY))
+            continue
         markdown = _restore_math(_blocks(text, keys), maths)
         heading = _restore_math(_inline(title, keys), maths).strip() if title else ""
         if not heading:
@@ -301,10 +313,6 @@ def read_body(body: str, bibliography: str = "") -> list[Section]:
                 heading = "(untitled)"
         role = APPENDIX if in_appendix else role_of(heading)
         sections.append(Section(heading, level, markdown, role))
-    if bibliography:
-        items = _bibitems(bibliography, keys)
-        if items:
-            sections.append(Section("References", 1, items, BIBLIOGRAPHY))
     return with_roles(sections)
 
 

@@ -56,6 +56,21 @@ class PaperText:
         """Every section as Markdown, in paper order."""
         return "\n".join(section.markdown() for section in self.sections)
 
+    def to_record(self) -> dict:
+        """The text as plain data (JSON in the cache, YAML block scalars in a cassette)."""
+        return {"source": self.source, "url": self.url, "sha256": self.sha256,
+                "sections": [{"title": s.title, "level": s.level, "role": s.role, "text": s.text} for s in self.sections]}
+
+    @classmethod
+    def from_record(cls, data: dict) -> "PaperText":
+        """Read what `to_record` wrote; a malformed record raises ValueError."""
+        try:
+            sections = tuple(Section(str(s["title"]), int(s["level"]), str(s["text"]), str(s.get("role", BODY)))
+                             for s in data["sections"])
+            return cls(str(data["source"]), str(data["url"]), str(data["sha256"]), sections)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"not a paper text record ({error})") from None
+
     def outline(self) -> list[str]:
         """One line per section kept ("## 3.2 Attention"), for --dry-run."""
         return ["#" * section.level + " " + section.title for section in self.sections]
@@ -74,12 +89,17 @@ def role_of(title: str, default: str = BODY) -> str:
 
 
 def with_roles(sections: list[Section]) -> list[Section]:
-    """Give subsections their parent's role (a subsection of the appendix is appendix), keeping explicit ones."""
+    """Give subsections their parent's role (a subsection of the appendix is appendix); after the references is appendix."""
     out: list[Section] = []
     parent_role = BODY
+    after_bibliography = False
     for section in sections:
         role = section.role
         if section.level == 1:
+            # What a paper puts after its references (unnumbered "Attention Visualizations") is appendix.
+            if after_bibliography and role == BODY:
+                role = APPENDIX
+            after_bibliography = after_bibliography or role == BIBLIOGRAPHY
             parent_role = role
         elif role == BODY:
             role = parent_role
