@@ -406,10 +406,35 @@ def fetch_feed(
     clock: Callable[[], float] = time.monotonic,
 ) -> FeedResponse:
     """GET the API's feed for one id, retrying outages politely; the only network I/O here."""
+    _check_api_base(api_base)
+    return _fetch(query_url(api_base, arxiv_id), str(arxiv_id), timeout=timeout, attempts=attempts,
+                  min_interval=min_interval, sleep=sleep, clock=clock)
+
+
+def fetch_many(arxiv_ids: list[ArxivId], api_base: str, **options: object) -> FeedResponse:
+    """GET one feed for many ids (`id_list` with commas, `max_results` their number); parse_feed picks each out.
+
+    arXiv has been seen to leave an id of a list out silently: a caller fetches any missing one alone.
+    """
+    _check_api_base(api_base)
+    query = urllib.parse.urlencode({"id_list": ",".join(str(i) for i in arxiv_ids), "max_results": len(arxiv_ids)})
+    separator = "&" if "?" in api_base else "?"
+    return _fetch(f"{api_base}{separator}{query}", ", ".join(str(i) for i in arxiv_ids), **options)  # type: ignore[arg-type]
+
+
+def _fetch(
+    url: str,
+    label: str,
+    *,
+    timeout: float = 30.0,
+    attempts: int = 3,
+    min_interval: float = 3.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FeedResponse:
+    """GET one query URL, retrying outages politely."""
     if attempts < 1:
         raise ValueError(f"attempts must be at least 1, got {attempts}")
-    _check_api_base(api_base)
-    url = query_url(api_base, arxiv_id)
     last_start: float | None = None
     retry_after = 0.0
     reason = "no attempt made"
@@ -429,7 +454,7 @@ def fetch_feed(
                 reason = f"{reason}, and arXiv asked to wait {retry_after:.0f} s"
                 break
     tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
-    raise ArxivUnavailable(str(arxiv_id), f"{reason} (after {tries})", url)
+    raise ArxivUnavailable(label, f"{reason} (after {tries})", url)
 
 
 def _get_once(url: str, timeout: float) -> FeedResponse:
