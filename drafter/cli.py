@@ -398,7 +398,7 @@ def batch(
     Example: drafter batch 1706.03762 2106.09685 --out-dir drafts/
     """
     from .batch import command, report
-    from .cost import price_for
+    from .chat.cost import price_for
 
     def show(progress) -> None:
         typer.echo(report.progress_line(progress), err=True)

@@ -8,7 +8,7 @@ import pytest
 
 from drafter.batch import jsonl, plan, state
 from drafter.batch.errors import BatchNotFound, BatchStateDamaged
-from drafter.llm import Usage
+from drafter.chat.base import Usage
 
 
 @pytest.mark.parametrize(("paper", "label", "position", "attempt", "expected"), [

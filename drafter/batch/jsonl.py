@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from ..llm import Usage
+from ..chat.base import Usage
 
 
 @dataclass(frozen=True)

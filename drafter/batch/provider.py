@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import MissingApiKey
-from ..llm import needs_api_key
+from ..chat.openai import needs_api_key
 from .errors import BatchProviderError
 from .plan import ENDPOINT
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cost import Price, format_cost
+from ..chat.cost import Price, format_cost
 from .run import Ended, Progress
 from .state import FAILED, WRITTEN, BatchState
 

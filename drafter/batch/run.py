@@ -19,7 +19,7 @@ from typing import Any
 from .. import arxiv, papercache, workflow
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
-from ..llm import ChatRequest, ChatResponse
+from ..chat.base import ChatRequest, ChatResponse
 from ..pipeline import Draft
 from ..settings import Settings
 from . import jsonl, plan, state

@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..llm import Usage
+from ..chat.base import Usage
+from ..errors import OutputUnwritable
+from ..files import write_atomic
 from .errors import BatchNotFound, BatchStateDamaged
 
 FORMAT = 1
@@ -168,8 +170,9 @@ def load(directory: Path, name: str) -> BatchState:
 
 def save(directory: Path, state: BatchState) -> Path:
     """Write the state atomically (a reader or a crash sees the old file or the new one, never half)."""
-    from ..workflow import write_new_file
-
     path = path_for(directory, state.name)
-    write_new_file(path, state.to_json(), overwrite=True)
+    try:
+        write_atomic(path, state.to_json())
+    except OSError as error:
+        raise OutputUnwritable(str(path), error.strerror or str(error)) from None
     return path
