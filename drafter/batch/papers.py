@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from .. import arxiv, papercache
+from .. import arxiv
+from ..arxiv import store as papercache
 from ..errors import ArxivUnavailable, DrafterError
 
 _ENTRY = re.compile(r"<entry\b.*?</entry>\s*", re.DOTALL)
 
 
 def fetch_papers(ids: list[arxiv.ArxivId], api_base: str, environ: Mapping[str, str], *,
-                 sleep: Callable[[float], None] = time.sleep, interval: float = 3.0,
-                 ) -> tuple[dict[str, arxiv.Paper], dict[str, str]]:
+                 limiter: arxiv.RateLimiter | None = None) -> tuple[dict[str, arxiv.Paper], dict[str, str]]:
     """Each ID's paper (kept in the paper cache for `drafter check`), and why each one that failed did."""
     papers: dict[str, arxiv.Paper] = {}
     failures: dict[str, str] = {}
+    limiter = limiter or arxiv.limiter_for("api")  # arXiv asks for one request every 3 s, across all of them
     feed: arxiv.FeedResponse | None = None
     if ids:
         try:
-            feed = arxiv.fetch_many(ids, api_base)
+            feed = arxiv.fetch_many(ids, api_base, limiter=limiter)
         except ArxivUnavailable:
             feed = None  # each paper is then asked for alone, and reports its own error
-    alone = 0
     for arxiv_id in ids:
         try:
             if feed is None or feed.status != 200:
@@ -33,11 +32,8 @@ def fetch_papers(ids: list[arxiv.ArxivId], api_base: str, environ: Mapping[str, 
             body = entry_feed(feed.body, paper.base_id)
         except (LookupError, DrafterError):
             # Left out of the list's answer (arXiv has dropped IDs silently), or the list failed as a whole.
-            if alone:
-                sleep(interval)  # arXiv asks for one request every 3 s
-            alone += 1
             try:
-                single = arxiv.fetch_feed(arxiv_id, api_base)
+                single = arxiv.fetch_feed(arxiv_id, api_base, limiter=limiter)
                 paper = arxiv.paper_from_response(single, arxiv_id)
             except DrafterError as error:
                 failures[str(arxiv_id)] = str(error)

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import arxiv, papercache, workflow
+from .. import arxiv, workflow
+from ..arxiv import store as papercache
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
