@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import regen, runcode, sections, validate
 from .arxiv import store as papercache
+from .arxiv.text import fit
 from .grounding import paper_source, ungrounded_numbers
 from .pipeline import prefill
 from .sections import Action
@@ -39,8 +40,13 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     expected = expected_document(draft, cwd, archetype_option, kind)
     report = CheckReport(check_read_draft(draft, expected))
     if grounding != "off":
-        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
-        found = ground_draft(expected, draft, paper)
+        arxiv_id = draft.arxiv_id(None, "use --offline")
+        paper = papercache.load(arxiv_id, settings.arxiv_api, environ)
+        text = None
+        if settings.source == "full":  # what `drafter new` showed the model: the kept text, cut as it was cut
+            fetched = papercache.load_text(paper.arxiv_id, environ)
+            text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
+        found = ground_draft(expected, draft, paper, text)
         if grounding == "error":
             report.findings += found
         else:
@@ -54,7 +60,7 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     return report
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
+def ground_draft(expected: sections.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
@@ -62,7 +68,7 @@ def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[F
     block with the known slots filled, as `drafter new` judged them.
     """
     facts = regen.facts_from_draft(expected, draft.document, paper, draft.slug)
-    source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+    source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([paper_text] if paper_text else []))
     skeletons = prefill(expected, paper, facts)
     findings: list[Finding] = []
     cursor = 0

@@ -29,6 +29,7 @@ RecordOption = Annotated[Optional[Path], typer.Option("--record", help="Record t
 ReplayOption = Annotated[Optional[Path], typer.Option("--replay", help="Answer from this cassette instead of the network.")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")]
 GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Numbers the paper doesn't state: error (re-ask), warn (report) or off [default: error].")]
+SourceOption = Annotated[Optional[str], typer.Option("--source", help="What the model is shown: full (the paper's text from arXiv, else the abstract) or abstract [default: full].")]
 KindOption = Annotated[Optional[str], typer.Option("--kind", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
 
 
@@ -57,6 +58,7 @@ def new(
     replay: ReplayOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Stop asking before a request could take the run past this many US dollars.")] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", metavar="N", help="Stop asking before a request could take the run past N tokens (in + out).")] = None,
     log: Annotated[Optional[Path], typer.Option("--log", metavar="FILE", help="Write one JSON line per model request (times, status, tokens) to FILE.")] = None,
@@ -79,7 +81,7 @@ def new(
 
         settings = resolve(find_site(cwd), os.environ, {
             "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
-            "max_attempts": max_attempts, "grounding": grounding,
+            "max_attempts": max_attempts, "grounding": grounding, "source": source,
             "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
         sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
                                    use_cache=not no_cache)
@@ -87,6 +89,7 @@ def new(
         if dry_run:
             run = workflow.Run(options, settings)
             _print_plan(run.plan())
+            _print_kept(run.session.paper_text, settings.source, run.session.full_text.note)
             return
         from .chat.cost import price_for
 
@@ -171,6 +174,18 @@ def _print_plan(planned) -> None:
     typer.echo(f"=== {len(planned)} request(s), ~{total} input tokens before any re-ask (estimate: 4 characters a token)")
 
 
+def _print_kept(text, source: str, note: str | None) -> None:
+    """--dry-run: which of the paper's sections the shared prompt holds, and what the token budget cut."""
+    from .workflow import describe_text
+
+    typer.echo(f"paper text: {note or describe_text(text) if source == 'full' else describe_text(None)}")
+    if text is not None:
+        for line in text.outline():
+            typer.echo(f"kept    {line}")
+        for title in text.dropped:
+            typer.echo(f"dropped {title}")
+
+
 def _replayed_model(replay: Path | None) -> str | None:
     """A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo)."""
     if replay is None:
@@ -195,6 +210,7 @@ def check(
     offline: Annotated[bool, typer.Option("--offline", help="Skip grounding: no paper needed, no network.")] = False,
     grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
     run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
+    source: SourceOption = None,
 ) -> None:
     """Validate a draft against its archetype; print path:line: rule: message for each finding.
 
@@ -211,7 +227,7 @@ def check(
         if grounding not in GROUNDING_MODES:
             raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
         cwd = Path.cwd()
-        settings = resolve(find_site((cwd / draft).parent), os.environ, {})
+        settings = resolve(find_site((cwd / draft).parent), os.environ, {"source": source})
         report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
                              grounding="off" if offline else grounding, run_code=run_code)
     except DrafterError as error:
@@ -292,6 +308,7 @@ def regen(
     replay: ReplayOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Redo single sections of an existing draft; every other byte stays as it is.
 
@@ -309,7 +326,8 @@ def regen(
             raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
         cwd = Path.cwd()
         settings = resolve(find_site((cwd / draft).parent), os.environ, {
-            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
+            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding,
+            "source": source})
         sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
                                    use_cache=not no_cache)
         options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,

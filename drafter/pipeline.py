@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from . import sections, validate
 from .arxiv import Paper
+from .arxiv.text import PaperText
 from .chat.base import ChatClient, ChatRequest, Message, Usage
 from .chat.budget import BUDGET
 from .chat.cache import ResponseCache
@@ -144,6 +145,8 @@ class Pipeline:
         self.hint = hint
         self._lock = threading.Lock()
         self._on_event = on_event or (lambda event: None)
+        self.paper_text: PaperText | None = None  # the paper's full text, cut to its token budget (None: abstract only)
+        self.outline: list[str] | None = None  # the post's headings, known before the facts so every request shares them
 
     def _emit(self, event: Event) -> None:
         with self._lock:
@@ -151,24 +154,36 @@ class Pipeline:
 
     # -- requests ------------------------------------------------------------------------
 
-    def shared_messages(self, paper: Paper, facts: Facts | None, outline: list[str]) -> list[Message]:
-        """The leading messages every section request shares byte for byte (what prefix caches reuse)."""
+    def shared_messages(self, paper: Paper, outline: list[str]) -> list[Message]:
+        """The leading messages every request shares byte for byte, the facts request too (what prefix caches reuse).
+
+        System message, then the paper (metadata, abstract, full text), then the post's outline: nothing that
+        depends on the facts or on the part asked for, which come after.
+        """
+        text = self.paper_text.markdown() if self.paper_text is not None else None
         return [
             Message("system", self.prompts.render(SYSTEM, paper=paper)),
-            Message("user", self.prompts.render(CONTEXT, paper=paper, facts=facts, outline=outline,
+            Message("user", self.prompts.render(CONTEXT, paper=paper, paper_text=text, outline=self.outline or outline,
                                                 citation=citation(paper))),
         ]
 
     def facts_messages(self, paper: Paper) -> list[Message]:
-        """The messages of the facts request."""
-        return self.shared_messages(paper, None, []) + [Message("user", self.prompts.render(FACTS, paper=paper))]
+        """The messages of the facts request: the shared part, then the question."""
+        return self.shared_messages(paper, []) + [Message("user", self.prompts.render(FACTS, paper=paper))]
 
     def section_messages(self, paper: Paper, facts: Facts, outline: list[str], title: str, skeleton: str) -> list[Message]:
-        """The messages asking for one section: shared context first, the skeleton last."""
+        """The messages asking for one section: the shared part, then the facts and the skeleton."""
         view = SectionView(title=title, skeleton=skeleton.strip("\n"))
         template = self.prompts.section_template(title)
-        ask = self.prompts.render(template, paper=paper, facts=facts, section=view, hint=self.hint)
-        return self.shared_messages(paper, facts, outline) + [Message("user", ask)]
+        ask = self.prompts.render(template, paper=paper, facts=facts, section=view, hint=self.hint,
+                                  outline=self.outline or outline, citation=citation(paper),
+                                  full_text=self.paper_text is not None)
+        return self.shared_messages(paper, outline) + [Message("user", ask)]
+
+    def grounding_source(self, paper: Paper, facts: Facts) -> str:
+        """What a section's numbers are judged against: what the model was shown (metadata, abstract, full text, facts)."""
+        extra = [self.paper_text.markdown()] if self.paper_text is not None else []
+        return paper_source(paper, facts.name, facts.tagline, facts.kind, *extra)
 
     def request(self, conversation: Conversation) -> ChatRequest:
         """The request for the conversation's next attempt."""
@@ -267,7 +282,7 @@ class Pipeline:
     def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
         """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
         document = prefill(sections.split(rendered), paper, facts)
-        outline = [block.title for block in document.blocks if block.level == document.section_level]
+        outline = self.outline or [block.title for block in document.blocks if block.level == document.section_level]
         laid = Layout(document, outline)
         for index, block in enumerate(document.blocks):
             action = validate.classify(block)
@@ -319,8 +334,8 @@ class Pipeline:
         """Have the model write one block; on failure keep the archetype's text."""
         conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text),
                                     prompt_cache_key(paper))
-        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
-        source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract, text and facts.
+        source = self.grounding_source(paper, facts)
         judged = source if self.grounding == "error" else None
         last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer, source=judged))
         if last.findings:

@@ -14,7 +14,7 @@ def describe(event: Event, price: Price | None = None) -> str:
     """One plain line for an event; with a price, finished parts show what they cost."""
     if event.status == "asking":
         return f"{event.label}: asking (attempt {event.attempt})"
-    if event.status == "retrying":
+    if event.status in ("retrying", "note"):
         return f"{event.label}: {event.note}"
     if event.status == "rejected":
         rules = ", ".join(sorted({finding.rule for finding in event.findings}))

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +16,11 @@ from typing import TYPE_CHECKING
 
 from . import archetype, arxiv, regen, sections, skeleton, validate
 from .arxiv import store as papercache
+from .arxiv.fulltext import Fetched, endpoints_from_env
+from .arxiv.fulltext import fetch as fetch_full_text
+from .arxiv.text import PaperText
+from .arxiv.text import estimate_tokens as estimate_text
+from .arxiv.text import fit as fit_text
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
@@ -90,6 +97,8 @@ class Session:
                                  self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
         self.prompts = PromptBook(overrides)
         self.stack: ChatStack | None = None
+        self.full_text = Fetched(None, None)  # what fetching the paper's text found (see paper())
+        self.paper_text: PaperText | None = None  # that text cut to max_source_tokens: what the model sees
 
     def open(self) -> ChatClient:
         """The client this run asks: a cassette player or the endpoint, with the run's wrappers (chat.stack)."""
@@ -111,7 +120,12 @@ class Session:
         return ResponseCache(default_directory(os.environ))
 
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
-        """Fetch the paper (or take it from the cassette), recording the response when asked; `keep` caches it on disk."""
+        """Fetch the paper (or take it from the cassette), recording the response when asked; `keep` caches it on disk.
+
+        The full text is fetched in a thread while the API answers (two services, so the run does not wait
+        for both in turn); `self.full_text` holds what was found, `self.paper_text` the part the model sees.
+        """
+        pending = self._start_full_text(arxiv_id)
         if self.stack is not None:
             feed = self.stack.feed(arxiv_id)
         else:  # a dry run opens no client
@@ -122,15 +136,50 @@ class Session:
             if self.stack is None or self.stack.cassette is None:
                 raise
             raise CassetteError(str(self.stack.cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
+        self.full_text = pending()
+        if self.stack is not None and self.stack.recorder is not None and self.settings.source == "full":
+            self.stack.recorder.paper_text = self.full_text.to_record()
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, os.environ)
+            if self.settings.source == "full" and not self._replaying:
+                papercache.store_text(paper.arxiv_id, self.full_text, os.environ)
+        self.paper_text = fit_text(self.full_text.text, self.settings.max_source_tokens) if self.full_text.text else None
+        if self.on_event is not None and self.full_text.note:  # the one line saying the model sees the abstract alone
+            self.on_event(Event("paper", "note", note=self.full_text.note))
         return paper
+
+    @property
+    def _replaying(self) -> bool:
+        return self.stack is not None and self.stack.player is not None
+
+    def _start_full_text(self, arxiv_id: arxiv.ArxivId) -> Callable[[], Fetched]:
+        """Begin getting the paper's text: the cassette's, the copy kept on disk, or a fetch in a thread."""
+        if self.settings.source != "full":
+            return lambda: Fetched(None, None)
+        if self._replaying:
+            recorded = self.stack.player.paper_text
+            try:
+                found = Fetched.from_record(recorded) if recorded is not None else Fetched(None, None)
+            except ValueError as error:
+                raise CassetteError(str(self.stack.cassette), f"its paper text is damaged ({error}); record it again") from None
+            return lambda: found
+        if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
+            kept = papercache.kept_text(str(arxiv_id), os.environ)
+            if kept is not None:
+                return lambda: kept
+        endpoints = endpoints_from_env(os.environ)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafter-fulltext")
+        future = executor.submit(_fetch_guarded, str(arxiv_id), endpoints)
+        executor.shutdown(wait=False)
+        return future.result
 
     def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
         """A pipeline with this run's settings."""
-        return Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
-                        concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
-                        grounding=self.settings.grounding)
+        pipeline = Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
+                            concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
+                            grounding=self.settings.grounding)
+        pipeline.paper_text = self.paper_text
+        return pipeline
 
     def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
         """What the archetype's template sees, as Hugo would give it for `path`."""
@@ -170,6 +219,24 @@ class Session:
             self.stack.close()
 
 
+def _fetch_guarded(arxiv_id: str, endpoints) -> Fetched:
+    """Fetch the full text; a reader's bug on some paper's odd source leaves the abstract, it never stops the run."""
+    try:
+        return fetch_full_text(arxiv_id, endpoints)
+    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
+        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
+                             "the model sees the abstract alone")
+
+
+def describe_text(text: PaperText | None) -> str:
+    """One line on the paper's text the model sees: where from, how many sections and tokens, what was cut."""
+    if text is None:
+        return "the model sees the abstract alone (--source abstract)"
+    where = "arXiv's HTML" if text.source == "html" else "arXiv's LaTeX source"
+    cut = f"; cut to fit max_source_tokens: {', '.join(text.dropped)}" if text.dropped else ""
+    return f"full text from {where}, {len(text.sections)} sections, ~{estimate_text(text.markdown())} tokens{cut}"
+
+
 class Run:
     """One `drafter new`: fetch, ask, validate, write."""
 
@@ -197,10 +264,17 @@ class Run:
             return self.session.site / "content" / self.settings.section / name
         return self.options.cwd / name
 
+    def shared_outline(self, paper: arxiv.Paper) -> list[str]:
+        """The post's headings before the facts are known, so the facts request shares them with every section's."""
+        provisional = fallback_facts(paper)
+        document = sections.split(self.session.render(self.output_path(self.options.slug or provisional.slug)))
+        return [block.title for block in document.blocks if block.level == document.section_level]
+
     def plan(self) -> list[PlannedRequest]:
         """The requests a run would send, with provisional facts from the title (for --dry-run)."""
         paper = self.session.paper(self.arxiv_id)
         pipeline = Pipeline(_Unreachable(), self.session.prompts, model=self.settings.model)
+        pipeline.paper_text, pipeline.outline = self.session.paper_text, self.shared_outline(paper)
         provisional = fallback_facts(paper)
         if self.options.slug:
             provisional = Facts(provisional.name, provisional.tagline, provisional.kind, self.options.slug)
@@ -220,6 +294,7 @@ class Run:
         pipeline = self.session.pipeline(client)
         try:
             paper = self.session.paper(self.arxiv_id, keep=True)
+            pipeline.paper_text, pipeline.outline = self.session.paper_text, self.shared_outline(paper)
             facts, facts_outcome = pipeline.establish_facts(paper)
             facts = facts or fallback_facts(paper)
             if self.options.slug:
@@ -346,6 +421,7 @@ class RegenRun:
         pipeline = self.session.pipeline(client, hint=self.options.hint)
         try:
             paper = self.session.paper(self.arxiv_id)
+            pipeline.paper_text = self.session.paper_text
             facts = regen.facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
             skeletons = prefill(self.archetype_doc, paper, facts)
             outline = regen.outline(self.draft.document)

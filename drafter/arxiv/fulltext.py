@@ -103,7 +103,8 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
     html_url = f"{endpoints.html}/{arxiv_id}"
     try:
         data = download(html_url, timeout=timeout, limiter=limiters["html"], accept="text/html")
-        return Fetched(PaperText("html", html_url, _digest(data), tuple(html.read(data))))
+        # Recorded under arXiv's own URL, not the mirror's: a test server's port must not change a cassette.
+        return Fetched(PaperText("html", f"{DEFAULT_HTML}/{arxiv_id}", _digest(data), tuple(html.read(data))))
     except FullTextUnavailable as error:
         reasons.append("no HTML" if error.not_found else f"HTML: {error.reason}")
     except html.HtmlUnreadable as error:
@@ -111,7 +112,7 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
     eprint_url = f"{endpoints.eprint}/{arxiv_id}"
     try:
         data = download(eprint_url, timeout=timeout, limiter=limiters["e-print"], accept="application/x-eprint-tar, */*")
-        return Fetched(PaperText("latex", eprint_url, _digest(data), tuple(read_eprint(data))))
+        return Fetched(PaperText("latex", f"{DEFAULT_EPRINT}/{arxiv_id}", _digest(data), tuple(read_eprint(data))))
     except FullTextUnavailable as error:
         reasons.append("no source" if error.not_found else f"source: {error.reason}")
     except latex.LatexUnreadable as error:
