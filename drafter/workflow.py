@@ -141,7 +141,7 @@ class Session:
             self.stack.recorder.paper_text = self.full_text.to_record()
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, os.environ)
-            if self.settings.source == "full" and not self._replaying:
+            if self.settings.source == "full":  # what the model saw, so check grounds against the same text
                 papercache.store_text(paper.arxiv_id, self.full_text, os.environ)
         self.paper_text = fit_text(self.full_text.text, self.settings.max_source_tokens) if self.full_text.text else None
         if self.on_event is not None and self.full_text.note:  # the one line saying the model sees the abstract alone
@@ -165,7 +165,7 @@ class Session:
             return lambda: found
         if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
             kept = papercache.kept_text(str(arxiv_id), os.environ)
-            if kept is not None:
+            if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
                 return lambda: kept
         endpoints = endpoints_from_env(os.environ)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafter-fulltext")

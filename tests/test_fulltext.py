@@ -372,3 +372,100 @@ def test_record_round_trips() -> None:
     text = sample()
     assert PaperText.from_record(text.to_record()) == text
     assert fulltext.Fetched.from_record(fulltext.Fetched(None, "no source").to_record()) == fulltext.Fetched(None, "no source")
+
+
+# ---------------------------------------------------------------- end to end, against the local servers
+
+
+def replayed_draft(tmp_path: Path) -> Path:
+    """The shipped cassette's draft (written from the paper's full text), replayed offline."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft = tmp_path / "transformer.md"
+    cassette = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
+    result = CliRunner().invoke(app, ["new", "1706.03762", "--replay", str(cassette), "--output", str(draft)])
+    assert result.exit_code == 0, result.output
+    return draft
+
+
+BODY_NUMBERS = "The base model has a model dimension of 512, warms the learning rate up over 4000 steps and trains on 8 P100 GPUs."
+
+
+@pytest.mark.parametrize(("sentence", "exit_code", "flagged"), [
+    (BODY_NUMBERS, 0, []),  # numbers from the body, not the abstract: grounded by the full text
+    (BODY_NUMBERS.replace("4000 steps", "4500 steps"), 1, ["4500"]),  # one invented number
+])
+def test_check_grounds_body_numbers_in_the_full_text(env, tmp_path: Path, sentence: str, exit_code: int,
+                                                     flagged: list[str]) -> None:
+    """A draft stating d_model 512, 4000 warm-up steps and 8 P100 GPUs passes check; one invented number fails it."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft = replayed_draft(tmp_path)
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("## Conclusion\n\n", f"## Conclusion\n\n{sentence}\n\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(draft)])
+    assert result.exit_code == exit_code, result.output
+    assert [line.split("'")[1] for line in result.stdout.splitlines()] == flagged
+
+
+def test_check_grounds_against_the_abstract_alone_with_source_abstract(env, tmp_path: Path) -> None:
+    """`--source abstract` is today's behaviour: the body's numbers are not grounded by the abstract."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft = replayed_draft(tmp_path)
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("## Conclusion\n\n", f"## Conclusion\n\n{BODY_NUMBERS}\n\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(draft), "--source", "abstract"])
+    assert result.exit_code == 1
+    assert {line.split("'")[1] for line in result.stdout.splitlines()} == {"512", "4000"}  # 8 is in the abstract ("eight GPUs")
+
+
+def test_new_fetches_the_paper_alongside_the_api_and_keeps_it(env, tmp_path: Path, arxiv_server: ArxivServer) -> None:
+    """One request to each service; the text is kept beside the feed, so check needs no request for it."""
+    from typer.testing import CliRunner
+
+    from drafter.arxiv import store
+    from drafter.cli import app
+
+    result = CliRunner().invoke(app, ["new", "1706.03762", "--output", str(tmp_path / "t.md")])
+    assert result.exit_code == 0, result.output
+    assert arxiv_server.fulltext_requests == ["html/1706.03762", "e-print/1706.03762"]
+    assert arxiv_server.requests == ["1706.03762"]
+    kept = store.kept_text("1706.03762v7", os.environ)
+    assert kept is not None and kept.text is not None and kept.text.source == "latex"
+    arxiv_server.fulltext_requests.clear()
+    assert CliRunner().invoke(app, ["check", str(tmp_path / "t.md")]).exit_code == 0
+    assert arxiv_server.fulltext_requests == []
+
+
+def test_no_full_text_says_so_in_one_line_and_the_run_goes_on(env, tmp_path: Path, arxiv_server: ArxivServer) -> None:
+    """A PDF-only paper: the run prints one line saying the model sees the abstract alone, and writes the draft."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    arxiv_server.eprints["1706.03762"] = (200, b"%PDF-1.4 only a PDF")
+    result = CliRunner().invoke(app, ["new", "1706.03762", "--output", str(tmp_path / "t.md")])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "abstract alone" in line]
+    assert notes == ["paper: full text of 1706.03762 unavailable (no HTML; source: a PDF-only submission, no LaTeX "
+                     "source): the model sees the abstract alone"]
+
+
+def test_dry_run_lists_the_sections_kept(env) -> None:
+    """--dry-run says where the text came from and lists every section the shared prompt holds."""
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    result = CliRunner().invoke(app, ["new", "1706.03762", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "paper text: full text from arXiv's LaTeX source, 25 sections" in result.stdout
+    assert "kept    ## Hardware and Schedule" in result.stdout
+    assert "<<<PAPER" in result.stdout

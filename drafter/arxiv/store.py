@@ -94,10 +94,11 @@ def kept_text(paper_id: str, environ: Mapping[str, str]) -> fulltext.Fetched | N
 def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> fulltext.Fetched:
     """The kept full text, else (unless `offline`) fetched once and kept; offline with no copy says so."""
     kept = kept_text(paper_id, environ)
-    if kept is not None:
+    if kept is not None and (kept.text is not None or offline):
         return kept
     if offline:
         return fulltext.Fetched(None, f"no full text of {paper_id} is kept and --offline fetches none: the abstract alone")
     fetched = fulltext.fetch(paper_id, fulltext.endpoints_from_env(environ))
-    store_text(paper_id, fetched, environ)
+    if fetched.text is not None:  # a miss is not kept: it may be an outage, and the next check asks again
+        store_text(paper_id, fetched, environ)
     return fetched
