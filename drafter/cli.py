@@ -73,7 +73,7 @@ def new(
         if record and replay:
             raise _usage("--record and --replay", "use one of them, not both")
         cwd = Path.cwd()
-        from .archetype import find_site
+        from .hugo.site import find_site
 
         settings = resolve(find_site(cwd), os.environ, {
             "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
@@ -199,7 +199,7 @@ def check(
     Grounding reads the paper of the draft's arxiv: key (fetched once, then cached on disk).
     Exits 0 when clean, 1 with findings, 2 on bad input. Example: drafter check content/posts/lora.md
     """
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .checking import GROUNDING_MODES, check_draft
     from .settings import resolve
 
@@ -247,10 +247,10 @@ def archetype_show(
 
     Example: drafter archetype show archetypes/model.md --name lora
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.show(path, Path.cwd(), name, section), nl=False)
+        typer.echo(new_content.show(path, Path.cwd(), name, section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -264,10 +264,10 @@ def archetype_inspect(
 
     Example: drafter archetype inspect archetypes/model.md
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.inspect_file(path, Path.cwd(), section), nl=False)
+        typer.echo(new_content.inspect_file(path, Path.cwd(), section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -297,7 +297,7 @@ def regen(
     Example: drafter regen content/posts/lora.md "Training Details" --hint "say what the abstract reports"
     """
     from . import progress, workflow
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .settings import resolve
 
     try:
@@ -354,7 +354,7 @@ def list_sections(
     Example: drafter sections content/posts/lora.md
     """
     from . import workflow
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .settings import resolve
 
     try:
