@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchetypeError
+from ..files import read_exact
 from .site import site_themes
 
 
@@ -77,7 +78,6 @@ def find_archetype(site: Path | None, kind: str = "model", explicit: Path | None
 def read_archetype(path: Path) -> str:
     """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            return stream.read()
+        return read_exact(path)
     except (OSError, UnicodeDecodeError) as error:
         raise ArchetypeError(str(path), f"cannot be read ({error})") from None

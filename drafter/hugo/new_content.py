@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import sections, validate
 from ..errors import ArchetypeError, ConfigError
+from ..files import read_exact
 from .archetypes import Located, default_archetype, find_archetype, read_archetype
 from .page import PageContext, hugo_date
 from .site import SiteInfo, find_site, load_site_info
@@ -128,8 +129,7 @@ def render_hugo(site: Path, located: Located, context: PageContext, *, section: 
         main = root / "index.md" if located.bundle is not None else root / f"{slug}.md"
         if not main.is_file():
             raise ArchetypeError(str(located.path), f"hugo new content did not create {target}; use --renderer builtin")
-        with main.open(encoding="utf-8", newline="") as stream:
-            text = stream.read()
+        text = read_exact(main)
         resources = {}
         if located.bundle is not None:
             resources = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
