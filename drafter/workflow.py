@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import arxiv, papercache, regen, sections, validate
+from . import arxiv, regen, sections, validate
+from .arxiv import store as papercache
 from .hugo import new_content
 from .hugo.archetypes import find_archetype, read_archetype
 from .hugo.page import PageContext, hugo_date
