@@ -428,9 +428,15 @@ def batch(
         return
     for line in report.summary_lines(ended, run.settings.model, price_for(run.settings.model, run.settings.prices)):
         typer.echo(line, err=True)
+    if ended.state.mode == "files":
+        typer.echo(report.finished_line(ended))
     failed = {p.id: p.error for p in ended.state.papers if p.status == "failed"}
-    if failed or any(p.error for p in ended.state.papers):
-        raise typer.Exit(1)
+    if failed:
+        from .batch.errors import PapersFailed
+
+        _fail(PapersFailed(failed))
+    if any(p.error for p in ended.state.papers):
+        raise typer.Exit(1)  # a draft kept the archetype's text in some sections, as drafter new exits
 
 
 cache_app = typer.Typer(no_args_is_help=True, help="Manage the cache of validated answers.")
