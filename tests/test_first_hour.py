@@ -156,3 +156,41 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
     assert result.exit_code == 0, result.output
     assert "front matter" not in result.output and "arxiv" not in result.output
     assert demo_draft.read_bytes() == b"\xef\xbb\xbf" + clean
+
+
+# -- item 13: help a person can read --------------------------------------------------------------
+
+COMMANDS = [["new"], ["check"], ["regen"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_has_examples_and_plain_usage(command):
+    """Regression: usage lines read `{ARXIV_ID}`, `[[SECTION]...]...`, options `<str>` and `<list[str]>`; no examples."""
+    result = drafter(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert drafter(*command, "-h").stdout == result.stdout
+    examples = result.stdout.split("Examples:", 1)[1].split("\n\n")[0]
+    assert 2 <= sum(line.strip().startswith(f"drafter {command[0]}") or "drafter " in line for line in examples.splitlines()) <= 3
+    for raw in ("{", "}", "[[", "<str>", "<path>", "<int>", "<float>", "list[", "<bool>"):
+        assert raw not in result.stdout.split("Examples:")[0].splitlines()[0]  # the usage line
+        assert raw not in result.stdout.split("Options:")[1]
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (["new"], ["OPENAI_API_KEY", "OPENAI_BASE_URL", "--base-url http://localhost", "--replay cassettes/", "Usage: drafter new [OPTIONS] ARXIV_ID\n"]),
+    (["regen"], ["--base-url http://localhost", "--replay cassettes/", "Usage: drafter regen [OPTIONS] DRAFT [SECTION]...\n"]),
+    (["check"], ["Usage: drafter check [OPTIONS] DRAFT\n", "--offline"]),
+    ([], ["--version", "-h, --help", "drafter new 2106.09685"]),
+])
+def test_help_names_the_environment_and_offline_use(command, words):
+    result = runner.invoke(app, [*command, "--help"], prog_name="drafter")
+    for word in words:
+        assert word in result.stdout
+
+
+def test_top_level_help_cuts_no_description_and_version_works():
+    """Regression: `drafter --help` cut descriptions with "..."; `--version` and `-h` were unknown options."""
+    listing = drafter("-h").stdout.split("Commands:")[1]
+    assert "..." not in listing and len(listing.strip().splitlines()) >= 6
+    version = drafter("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("drafter 0.")
