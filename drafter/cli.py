@@ -169,6 +169,7 @@ def new(
         display = progress.for_stream(sys.stderr, price)
         try:
             run = workflow.Run(options, settings, on_event=display)
+            _note_builtin_archetype(run.session)
             result = run.execute()
         finally:
             display.close()
@@ -178,6 +179,9 @@ def new(
     filled = sum(1 for o in draft.outcomes if o.action == "filled")
     usage = draft.usage
     typer.echo(f"Wrote {result.path}", err=True)
+    if result.retitled is not None:
+        typer.echo(f"title: {result.retitled!r}, as the paper writes the name, not the file name's "
+                   f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{filled} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
                f"cost {_cost_note(price, usage, settings.model)}", err=True)
@@ -202,6 +206,13 @@ def new(
         _fail(error)
     if code_failed:
         raise typer.Exit(1)
+
+
+def _note_builtin_archetype(session) -> None:
+    """Inside a site, say in one line that drafter's own archetype (another blog's front matter) is used."""
+    if session.site is not None and session.located.origin == "builtin":
+        typer.echo(f"note: {session.site} has no archetype for this post; using drafter's built-in one "
+                   "(run `drafter init` to copy it into the site and edit it)", err=True)
 
 
 def _run_draft_code(path: Path, text: str, settings) -> bool:
@@ -437,6 +448,37 @@ def regen(
         typer.echo(f"Rewrote {', '.join(o.label for o in result.outcomes)} in {draft}; the old file is in {result.backup}", err=True)
     else:
         typer.echo(f"{draft}: the new text is the same as the old; nothing written", err=True)
+
+
+@app.command(cls=Command, short_help="Make drafter's archetype and settings this site's own.")
+def init() -> None:
+    """Copy drafter's archetype to archetypes/model.md and write a commented drafter.toml in this Hugo site.
+
+    The built-in archetype is the model-explainer archetype of the blog drafter was made for: its front
+    matter names that blog's author, canonicalURL and editPost link. After `drafter init` the copy is
+    your site's own to edit; drafter new uses it from then on. Asks nothing; an existing file is kept.
+
+    \b
+    Examples:
+      cd my-hugo-site && drafter init
+      drafter init && drafter new 2106.09685
+    """
+    from .siteinit import initialise
+
+    try:
+        result = initialise(Path.cwd())
+    except DrafterError as error:
+        _fail(error)
+    for path in result.written:
+        typer.echo(f"Wrote {path}", err=True)
+    for path in result.kept:
+        typer.echo(f"Kept {path}: it exists, and drafter init never overwrites", err=True)
+    if not result.written:
+        from .errors import InputFileError
+
+        _fail(InputFileError(str(result.site), "already has archetypes/model.md and drafter.toml; nothing written"))
+    if any(path.name == "model.md" for path in result.written):
+        typer.echo("Edit its author, canonicalURL and editPost for your site.", err=True)
 
 
 @app.command("sections", cls=Command, short_help="List a draft's sections, numbered, with their state.")
