@@ -173,7 +173,7 @@ def _fill_json_front_matter(front_matter: str, paper: Paper, facts: Facts) -> st
 
 
 # `title: "Lora"` (YAML, any quoting), `title = "Lora"` (TOML), `"title": "Lora"` (JSON), on a line of its own.
-_TITLE_LINE = re.compile(r'^(?P<key>title[ \t]*[:=][ \t]*|"title"[ \t]*:[ \t]*)(?P<quote>["\']?)(?P<value>[^"\'\r\n]*)(?P=quote)(?P<end>[ \t]*,?[ \t]*)$',
+_TITLE_LINE = re.compile(r'^(?P<key>[ \t]*title[ \t]*[:=][ \t]*|[ \t]*"title"[ \t]*:[ \t]*)(?P<quote>["\']?)(?P<value>[^"\'\r\n]*)(?P=quote)(?P<end>[ \t]*,?[ \t]*)$',
                          re.MULTILINE)
 
 
@@ -188,7 +188,9 @@ def retitle(front_matter: str, base_name: str, name: str) -> str | None:
     if match is None or not name.strip():
         return None
     value = match.group("value").strip()
-    if value == name or value.lower() != base_name.replace("-", " ").replace("_", " ").lower():
+    words = base_name.replace("-", " ").replace("_", " ")
+    # Title-cased, not the slug as it is: `title: "{{ .File.ContentBaseName }}"` is the writer's own choice.
+    if value == name or value == words or value.lower() != words.lower() or not value[:1].isupper():
         return None
     quote = match.group("quote") or '"'
     escaped = name.replace("\\", "\\\\").replace(quote, "\\" + quote) if quote == '"' else name.replace("'", "''")

@@ -278,3 +278,19 @@ def test_a_title_that_is_only_the_slug_is_written_as_the_paper_writes_the_name(e
     assert path.is_file(), result.output
     assert yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])["title"] == title
     assert (f"title: {name!r}, as the paper writes the name" in result.stderr) is noted
+
+
+@pytest.mark.parametrize(("front_matter", "base_name", "name", "expected"), [
+    ('---\ntitle: "Lora"\n---\n', "lora", "LoRA", '---\ntitle: "LoRA"\n---\n'),
+    ("---\ntitle: Resnet 50\n---\n", "resnet-50", "ResNet-50", '---\ntitle: "ResNet-50"\n---\n'),
+    ("+++\ntitle = 'Lora'\n+++\n", "lora", "LoRA", "+++\ntitle = 'LoRA'\n+++\n"),
+    ('{\n  "title": "Lora",\n  "draft": true\n}\n', "lora", "LoRA", '{\n  "title": "LoRA",\n  "draft": true\n}\n'),
+    ('---\ntitle: "lora"\n---\n', "lora", "LoRA", None),         # the slug as it is: the archetype's choice
+    ('---\ntitle: "My LoRA notes"\n---\n', "lora", "LoRA", None),  # the writer's own title
+    ('---\ntitle: "Lora"\n---\n', "lora", "Lora", None),         # already the name
+    ('---\ntitle: "Lora"\n---\n', "lora", 'Lo"RA', '---\ntitle: "Lo\\"RA"\n---\n'),
+])
+def test_retitle_replaces_only_the_title_cased_slug(front_matter, base_name, name, expected):
+    from drafter.facts import retitle
+
+    assert retitle(front_matter, base_name, name) == expected
