@@ -160,7 +160,7 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
 
 # -- item 13: help a person can read --------------------------------------------------------------
 
-COMMANDS = [["new"], ["check"], ["regen"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
+COMMANDS = [["new"], ["check"], ["regen"], ["batch"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
