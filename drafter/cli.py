@@ -67,11 +67,13 @@ def new(
     Example, inside a Hugo site: drafter new 2106.09685 (writes content/posts/lora.md)
     """
     from . import progress, workflow
-    from .settings import resolve
+    from .settings import check_path_segment, resolve
 
     try:
         if record and replay:
             raise _usage("--record and --replay", "use one of them, not both")
+        if slug is not None:
+            check_path_segment(slug, "--slug", "lora")
         cwd = Path.cwd()
         from .archetype import find_site
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import frontmatter
 
 from . import archetype, arxiv, papercache, regen, sections, skeleton, validate
 from .cache import ResponseCache, default_directory
@@ -297,6 +296,9 @@ class RegenResult:
     written: bool
 
 
+_BOM = "\ufeff"
+
+
 class DraftFile:
     """An existing draft, read so that its bytes can be written back exactly."""
 
@@ -312,16 +314,26 @@ class DraftFile:
             raise InputFileError(self.shown, "is a folder; name the draft's .md file") from None
         except (OSError, UnicodeDecodeError) as error:
             raise InputFileError(self.shown, f"cannot be read as UTF-8 text ({error})") from None
+        # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
+        self.bom = _BOM if self.text.startswith(_BOM) else ""
+        self.text = self.text[len(self.bom):]
         self.document = sections.split(self.text)
+
+    def front_matter(self) -> dict:
+        """The draft's front matter as data ({} when it has none); one that does not parse is an error with its line."""
+        if not self.document.front_matter:
+            return {}
+        try:
+            return front_matter_data(self.document.front_matter)
+        except FrontMatterUnparsable as error:
+            raise InputFileError(f"{self.shown}:{error.line}", f"the front matter does not parse ({error.reason}); "
+                                                               "fix the front matter there (an unclosed quote or bracket, a tab?) and run again") from None
 
     def arxiv_id(self, override: str | None, instead: str = "pass --arxiv ID") -> arxiv.ArxivId:
         """The paper the draft is about: --arxiv, else its `arxiv:` front matter key; `instead` says what else to do."""
         if override:
             return arxiv.parse_id(override)
-        try:
-            value = _front_matter_data(self.document.front_matter).get("arxiv") if self.document.front_matter else None
-        except Exception:
-            value = None
+        value = self.front_matter().get("arxiv")
         if not value:
             raise InputFileError(self.shown, f"has no arxiv: key in its front matter, so it is not a drafter draft "
                                              f"or the key was removed; add one (arxiv: \"1706.03762v7\") or {instead}")
@@ -383,7 +395,7 @@ class RegenRun:
         if self.options.diff or new_text == self.draft.text:
             return RegenResult(self.draft.path, outcomes, diff, None, False)
         backup = self._backup()
-        write_new_file(self.draft.path, new_text, overwrite=True)
+        write_new_file(self.draft.path, self.draft.bom + new_text, overwrite=True)
         return RegenResult(self.draft.path, outcomes, diff, backup, True)
 
     def _backup(self) -> Path:
@@ -398,7 +410,7 @@ class RegenRun:
             backup = site / ".drafter" / "history" / f"{str(relative).replace(os.sep, '__')}.{stamp}"
         else:
             backup = self.draft.path.with_name(self.draft.path.name + ".bak")
-        write_new_file(backup, self.draft.text, overwrite=True)
+        write_new_file(backup, self.draft.bom + self.draft.text, overwrite=True)
         return backup
 
 
@@ -525,13 +537,13 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
     if not actual.strip():
         return [Finding(1, validate.FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
     try:
-        have = _front_matter_data(actual)
-    except Exception as error:  # any parser's error means the same thing to the writer
-        return [Finding(1, validate.FRONT_MATTER, f"the front matter does not parse ({' '.join(str(error).split())[:100]})")]
+        have = front_matter_data(actual)
+    except FrontMatterUnparsable as error:
+        return [Finding(error.line, validate.FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
     findings = []
     try:
-        want = _front_matter_data(expected) if expected.strip() else {}
-    except Exception:
+        want = front_matter_data(expected) if expected.strip() else {}
+    except FrontMatterUnparsable:
         want = {}
     for key in want:
         if key not in have:
@@ -543,10 +555,47 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
     return findings
 
 
-def _front_matter_data(block: str) -> dict:
-    if block.startswith("+++"):
-        return tomllib.loads(block.strip().strip("+").strip("\n"))
-    if block.startswith("{"):
-        return json.loads(block)
-    return dict(frontmatter.loads(block + "\n").metadata)
+class FrontMatterUnparsable(ValueError):
+    """A front matter block that its format's parser rejects: the file line and the parser's reason."""
 
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def front_matter_data(block: str) -> dict:
+    """Parse a YAML (`---`), TOML (`+++`) or JSON front matter block, delimiters included, into a dict.
+
+    Raises FrontMatterUnparsable with the line in the file (the block starts at line 1) and the parser's reason.
+    """
+    lines = block.splitlines(keepends=True)
+    if block.startswith("{"):
+        try:
+            data = json.loads(block)
+        except json.JSONDecodeError as error:
+            raise FrontMatterUnparsable(error.lineno, error.msg) from None
+    elif block.startswith("+++"):
+        try:
+            data = tomllib.loads("".join(lines[1:-1]))
+        except tomllib.TOMLDecodeError as error:
+            found = re.search(r"\(at line (\d+), column \d+\)", str(error))
+            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error)) or "not TOML"
+            raise FrontMatterUnparsable(int(found.group(1)) + 1 if found else 1, reason) from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load("".join(lines[1:-1]))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            reason = " ".join(str(getattr(error, "problem", None) or error).split())
+            context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+            if context and start is not None and mark is not None and start.line != mark.line:
+                reason += f", {context} that starts at line {start.line + 2}"  # where an unclosed quote began
+            raise FrontMatterUnparsable(mark.line + 2 if mark is not None else 1, reason) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterUnparsable(2, f"it holds a {type(data).__name__}, not key: value pairs")
+    return data
