@@ -345,6 +345,11 @@ class Evidence:
             return f'line {self.line}: "{self.written}" — not stated in the paper'
         return f'line {self.line}: "{self.written}" — stated in {self.stated.section}: "{self.stated.sentence}"'
 
+    def as_dict(self) -> dict[str, object]:
+        """Return the JSON form `drafter check --format json --explain` lists: section and sentence null when not stated."""
+        return {"line": self.line, "number": self.written, "stated": self.stated is not None, "structure": self.structure,
+                "section": self.stated and self.stated.section, "sentence": self.stated and self.stated.sentence}
+
 
 def evidence(answer: str, source: str, skeleton: str) -> list[Evidence]:
     """Return, for each figure `answer` claims, where `source` states it (section and sentence), in order."""

@@ -203,3 +203,62 @@ def test_a_whole_paper_is_indexed_once_and_answers_stay_fast() -> None:
     again = (time.perf_counter() - started) / 20
     assert grounding.source_index.cache_info().misses == 1
     assert again < first / 5, (first, again)
+
+
+# -- drafter check --explain -------------------------------------------------------------------
+
+GOOD_DRAFT = REPO / "tests" / "corpus" / "good" / "transformer.md"
+CONCLUSION = "## Conclusion\n\n"
+
+
+def drafted(tmp_path: Path, extra: str = "") -> tuple[Path, int]:
+    """A copy of the corpus's Transformer draft with `extra` opening its Conclusion; the line of `extra`."""
+    text = GOOD_DRAFT.read_text(encoding="utf-8")
+    assert CONCLUSION in text
+    copy = tmp_path / GOOD_DRAFT.name
+    copy.write_text(text.replace(CONCLUSION, f"{CONCLUSION}{extra}\n\n", 1) if extra else text, encoding="utf-8")
+    return copy, text[:text.index(CONCLUSION)].count("\n") + 3
+
+
+def test_explain_says_where_each_number_is_stated(env, tmp_path, arxiv_server):
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft, line = drafted(tmp_path, "It trained for 3.5 days on 8 GPUs, not for 12 days.")
+    result = CliRunner().invoke(app, ["check", str(draft), "--explain"])
+    assert result.exit_code == 1
+    out = result.stdout.splitlines()
+    assert out[0].startswith(f"{draft}:{line}: ungrounded-number: the number '12 days' does not appear")
+    assert f'line {line}: "8 GPUs" — stated in Abstract: "' in result.stdout
+    assert f'line {line}: "12 days" — not stated in the paper' in out
+    assert any(text.startswith('line 61: "28.4 BLEU" — stated in Abstract: "Our model achieves 28.4 BLEU on the WMT 2014 ')
+               for text in out)
+
+
+def test_explain_in_json_lists_evidence_beside_the_findings(env, tmp_path, arxiv_server):
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft, line = drafted(tmp_path, "It used 8 GPUs.")
+    result = CliRunner().invoke(app, ["check", str(draft), "--explain", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["findings"] == []
+    mine = [item for item in payload["evidence"] if item["line"] == line]
+    assert [(item["number"], item["stated"], item["section"]) for item in mine] == [("8 GPUs", True, "Abstract")]
+    assert "eight GPUs" in mine[0]["sentence"]
+    assert all(item["stated"] or item["structure"] for item in payload["evidence"])  # the good draft states nothing else
+
+
+@pytest.mark.parametrize("flag", [["--offline"], ["--grounding", "off"]])
+def test_explain_needs_the_paper(env, tmp_path, flag):
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    draft, _ = drafted(tmp_path)
+    result = CliRunner().invoke(app, ["check", str(draft), "--explain", *flag])
+    assert result.exit_code == 2
+    assert "--explain" in result.output and "drop --offline" in result.output
