@@ -7,14 +7,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .cost import Price, parse_prices
-from .errors import ConfigError
-from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
-from .llm import DEFAULT_MODEL, OPENAI_BASE_URL
-
 import tomllib
 
+from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
+from .chat.cost import Price, parse_prices
+from .errors import ConfigError
+
 CONFIG_FILE = "drafter.toml"
+DEFAULT_MODEL = "gpt-4.1-mini"
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 @dataclass(frozen=True)
