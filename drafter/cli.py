@@ -281,6 +281,7 @@ def check(
     offline: Annotated[bool, typer.Option("--offline", help="Skip grounding: no paper needed, no network.")] = False,
     grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
     run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Also print, for every number, where the paper states it (section and sentence); json: {findings, evidence}.")] = False,
 ) -> None:
     """Validate a draft against its archetype; print path:line: rule: message for each finding.
 
@@ -302,10 +303,12 @@ def check(
             raise _usage("--format", f"must be text or json, got {output_format!r}")
         if grounding not in GROUNDING_MODES:
             raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
+        if explain and (offline or grounding == "off"):
+            raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
         cwd = Path.cwd()
         settings = resolve(find_site((cwd / draft).parent), os.environ, {})
         report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
-                             grounding="off" if offline else grounding, run_code=run_code)
+                             grounding="off" if offline else grounding, run_code=run_code, explain=explain)
     except DrafterError as error:
         _fail(error)
     for note in report.notes:
@@ -315,12 +318,16 @@ def check(
 
         listed = [{"path": str(draft), "line": f.line, "rule": f.rule, "message": f.message, "severity": severity}
                   for severity, group in (("error", report.findings), ("warning", report.warnings)) for f in group]
-        typer.echo(json.dumps(sorted(listed, key=lambda item: (item["line"], item["rule"])), indent=2, ensure_ascii=False))
+        listed.sort(key=lambda item: (item["line"], item["rule"]))
+        payload = {"findings": listed, "evidence": [item.as_dict() for item in report.evidence]} if explain else listed
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for finding in report.findings:
             typer.echo(f"{draft}:{finding.line}: {finding.rule}: {finding.message}")
         for finding in report.warnings:
             typer.echo(f"{draft}:{finding.line}: {finding.rule} (warning): {finding.message}")
+        for item in report.evidence:
+            typer.echo(item.describe())
         if not report.findings:
             typer.echo(f"{draft}: no findings", err=True)  # stdout stays empty for tools and hooks
     if report.findings:
