@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter import papercache, validate, workflow
+from drafter import validate, workflow
+from drafter.arxiv import store as papercache
 from drafter.cli import app
 
 runner = CliRunner()

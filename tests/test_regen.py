@@ -62,6 +62,7 @@ EDITS = {
     "CRLF line endings": lambda t: t.replace("\n", "\r\n"),
     "non-ASCII text": lambda t: t.replace("## Introduction\n\n", "## Introduction\n\nÜbersetzung — 注意力 ✓\n\n"),
     "no trailing newline": lambda t: t.rstrip("\n"),
+    "a UTF-8 byte-order mark": lambda t: "\ufeff" + t,  # regression: the draft's arxiv: key was not found
     "the section itself edited": lambda t: t.replace("## Conclusion\n\n", "## Conclusion\n\nI rewrote this myself.\n\n"),
 }
 
