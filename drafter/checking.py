@@ -8,10 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import papercache, regen, runcode, sections, validate
+from . import papercache, regen, runcode
+from .post import document as post
 from .grounding import paper_source, ungrounded_numbers
 from .pipeline import prefill
-from .sections import Action
+from .post.placeholders import Action, classify
+from .validate.section import find_block
 from .settings import Settings
 from .findings import Finding
 from .workflow import DraftFile, absolute, check_read_draft, expected_document
@@ -53,7 +55,7 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     return report
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
+def ground_draft(expected: post.Document, draft: DraftFile, paper) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
@@ -66,11 +68,11 @@ def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[F
     findings: list[Finding] = []
     cursor = 0
     for index, block in enumerate(expected.blocks):
-        match = validate.find_block(block, draft.document.blocks, cursor)
+        match = find_block(block, draft.document.blocks, cursor)
         if match is None:
             continue  # the validator reports the missing section
         cursor = match + 1
-        if validate.classify(block) is not Action.FILL:
+        if classify(block) is not Action.FILL:
             continue
         actual = draft.document.blocks[match]
         offset = actual.start_line - 1

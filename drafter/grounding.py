@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .findings import UNGROUNDED_NUMBER, Finding
-from .validate import blank_comments, mask_inline, scan
+from .post.markdown import blank_comments, mask_inline, scan
 
 _UNITS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
