@@ -18,7 +18,7 @@ from pathlib import Path
 from _harness import drafter_new, machine, servers
 from fakeopenai import shared_prefix_length
 
-from drafter.cassette import load
+from drafter.chat.cassette import load
 
 
 def flatten(messages: list[dict[str, str]]) -> str:

@@ -67,11 +67,13 @@ def new(
     Example, inside a Hugo site: drafter new 2106.09685 (writes content/posts/lora.md)
     """
     from . import progress, workflow
-    from .settings import resolve
+    from .settings import check_path_segment, resolve
 
     try:
         if record and replay:
             raise _usage("--record and --replay", "use one of them, not both")
+        if slug is not None:
+            check_path_segment(slug, "--slug", "lora")
         cwd = Path.cwd()
         from .archetype import find_site
 
@@ -86,7 +88,7 @@ def new(
             run = workflow.Run(options, settings)
             _print_plan(run.plan())
             return
-        from .cost import price_for
+        from .chat.cost import price_for
 
         price = price_for(settings.model, settings.prices)
         display = progress.for_stream(sys.stderr, price)
@@ -140,7 +142,7 @@ def _run_draft_code(path: Path, text: str, settings) -> bool:
 
 
 def _cost_note(price, usage, model: str) -> str:
-    from .cost import format_cost
+    from .chat.cost import format_cost
 
     if price is None:
         return f'unknown (no price for {model}; add [prices."{model}"] to drafter.toml)'
@@ -148,7 +150,7 @@ def _cost_note(price, usage, model: str) -> str:
 
 
 def _budget_ran_out(path: str, settings, price, usage, sections: list[str]) -> DrafterError:
-    from .cost import format_cost
+    from .chat.cost import format_cost
     from .errors import BudgetRanOut
 
     tokens = usage.prompt_tokens + usage.completion_tokens
@@ -163,9 +165,9 @@ def _print_plan(planned) -> None:
     for request in planned:
         total += request.estimated_tokens
         typer.echo(f"=== {request.label} (~{request.estimated_tokens} input tokens)")
-        for role, content in request.messages:
-            typer.echo(f"--- {role}")
-            typer.echo(content.rstrip("\n"))
+        for message in request.messages:
+            typer.echo(f"--- {message.role}")
+            typer.echo(message.content.rstrip("\n"))
     typer.echo(f"=== {len(planned)} request(s), ~{total} input tokens before any re-ask (estimate: 4 characters a token)")
 
 
@@ -173,7 +175,7 @@ def _replayed_model(replay: Path | None) -> str | None:
     """A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo)."""
     if replay is None:
         return None
-    from .cassette import recorded_model
+    from .chat.cassette import recorded_model
 
     return recorded_model(replay)
 
@@ -381,7 +383,7 @@ def cache_clear() -> None:
 
     Example: drafter cache clear
     """
-    from .cache import ResponseCache, default_directory
+    from .chat.cache import ResponseCache, default_directory
 
     directory = default_directory(os.environ)
     removed = ResponseCache(directory).clear()

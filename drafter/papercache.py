@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import arxiv
-from .cache import cache_root
+from .files import cache_root
 from .errors import ArxivUnavailable, DrafterError
 
 

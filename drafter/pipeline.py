@@ -11,12 +11,12 @@ from .post import document as post
 from .post.markdown import strip_comments
 from .validate.section import validate_section
 from .arxiv import Paper
-from .budget import BUDGET
-from .cache import ResponseCache
+from .chat.base import ChatClient, ChatRequest, Message, Usage
+from .chat.budget import BUDGET
+from .chat.cache import ResponseCache
 from .errors import BudgetExceeded
 from .grounding import paper_source, ungrounded_numbers
 from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
-from .llm import ChatClient, ChatRequest, Message, Usage
 from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
 from .post.document import Document
 from .post.placeholders import Action, classify

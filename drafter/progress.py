@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .cost import Price, format_cost
+from .chat.cost import Price, format_cost
 from .pipeline import Event
 
 _SYMBOLS = {"asking": "…", "rejected": "↻", "done": "✓", "failed": "✗", "kept": "=", "stripped": "="}

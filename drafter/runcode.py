@@ -39,6 +39,10 @@ _drafter_socket.socket.connect_ex = _drafter_no_network
 _drafter_socket.socket.sendto = _drafter_no_network
 _drafter_socket.create_connection = _drafter_no_network
 _drafter_socket.getaddrinfo = _drafter_no_network
+_drafter_socket.gethostbyname = _drafter_no_network
+_drafter_socket.gethostbyname_ex = _drafter_no_network
+_drafter_socket.gethostbyaddr = _drafter_no_network
+_drafter_socket.getnameinfo = _drafter_no_network
 del _drafter_socket, _drafter_no_network
 '''
 _PRELUDE_LINES = PRELUDE.count("\n")

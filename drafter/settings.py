@@ -7,14 +7,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .cost import Price, parse_prices
-from .errors import ConfigError
-from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
-from .llm import DEFAULT_MODEL, OPENAI_BASE_URL
-
 import tomllib
 
+from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
+from .chat.cost import Price, parse_prices
+from .errors import ConfigError
+
 CONFIG_FILE = "drafter.toml"
+DEFAULT_MODEL = "gpt-4.1-mini"
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 @dataclass(frozen=True)
@@ -57,57 +58,109 @@ _FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "renderer", "
 
 
 def read_config(site: Path | None) -> dict[str, Any]:
-    """Return the settings in `<site>/drafter.toml`, if there is one."""
+    """Return the settings in `<site>/drafter.toml`, if there is one (values as the file holds them)."""
     if site is None or not (site / CONFIG_FILE).is_file():
         return {}
     path = site / CONFIG_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(str(path), f"cannot be read as TOML ({error})") from None
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
         raise ConfigError(str(path), f"unknown setting {unknown[0]!r}; valid settings are {', '.join(sorted(_FILE_KEYS))}")
     if "prompts_dir" in data:
-        data["prompts_dir"] = (site / str(data["prompts_dir"])).resolve()
+        if not isinstance(data["prompts_dir"], str):
+            raise ConfigError(f"{path}: prompts_dir", f"must be a folder path (a string), got {data['prompts_dir']!r}")
+        data["prompts_dir"] = (site / data["prompts_dir"]).resolve()
     if "prices" in data:
         data["prices"] = parse_prices(data["prices"], str(path))
     return data
 
 
+def flag_name(name: str) -> str:
+    """The command-line flag of a setting: max_attempts -> --max-attempts."""
+    return "--" + name.replace("_", "-")
+
+
 def resolve(site: Path | None, environ: Mapping[str, str], flags: Mapping[str, Any]) -> Settings:
-    """Merge the four sources, later ones winning; flags set to None count as not given."""
+    """Merge the four sources, later ones winning; flags set to None count as not given.
+
+    Every value keeps the name of where it came from (`<site>/drafter.toml: key`, the environment
+    variable, or the flag), so a wrong value is reported against the place the user can fix.
+    """
     merged: dict[str, Any] = {}
-    merged.update(read_config(site))
-    merged.update({name: environ[var] for var, name in _ENVIRONMENT.items() if environ.get(var)})
-    merged.update({name: value for name, value in flags.items() if value is not None})
-    settings = Settings()
-    try:
-        settings = replace(settings, **{name: _coerce(name, value) for name, value in merged.items()})
-    except (TypeError, ValueError) as error:
-        raise ConfigError("settings", str(error)) from None
-    if settings.max_attempts < 1:
-        raise ConfigError("--max-attempts", f"must be at least 1, got {settings.max_attempts}")
-    if settings.grounding not in ("error", "warn", "off"):
-        raise ConfigError("--grounding", f"must be error, warn or off, got {settings.grounding!r}")
-    if not 1 <= settings.concurrency <= 64:
-        raise ConfigError("--concurrency", f"must be between 1 and 64, got {settings.concurrency}")
-    if settings.max_cost is not None and settings.max_cost <= 0:
-        raise ConfigError("--max-cost", f"must be a positive number of USD, got {settings.max_cost}")
-    if settings.max_tokens is not None and settings.max_tokens <= 0:
-        raise ConfigError("--max-tokens", f"must be a positive number of tokens, got {settings.max_tokens}")
-    return settings
+    origin: dict[str, str] = {}
+    config_path = site / CONFIG_FILE if site is not None else None
+    for name, value in read_config(site).items():
+        merged[name], origin[name] = value, f"{config_path}: {name}"
+    for var, name in _ENVIRONMENT.items():
+        if environ.get(var):
+            merged[name], origin[name] = environ[var], var
+    for name, value in flags.items():
+        if value is not None:
+            merged[name], origin[name] = value, flag_name(name)
+    values = {name: _coerce(name, value, origin[name]) for name, value in merged.items()}
+    for name, value in values.items():
+        _check_range(name, value, origin[name])
+    return replace(Settings(), **values)
 
 
-def _coerce(name: str, value: Any) -> Any:
-    kinds = {f.name: f.type for f in fields(Settings)}
-    kind = kinds.get(name)
-    if kind is None:
-        raise ValueError(f"unknown setting {name!r}")
-    if kind in ("int", "int | None"):
-        return int(value)
-    if kind in ("float", "float | None"):
-        return float(value)
+# What each typed setting must be, said to the user, and how drafter.toml writes one.
+_EXPECTED = {
+    "int": ("a whole number", "{name} = 4"),
+    "float": ("a number", "{name} = 2.5"),
+    "str": ("a string", '{name} = "text"'),
+}
+_CHOICES = {"grounding": ("error", "warn", "off"), "renderer": ("auto", "hugo", "builtin")}
+_KINDS = {f.name: f.type.replace(" | None", "") for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    """`value` as the setting's type; any other type is an error naming `origin` and the type wanted.
+
+    Nothing is converted: `concurrency = "4"` or `max_tokens = true` in drafter.toml is a mistake to
+    report, not a value to guess at (bool is an int to Python, so `true` used to become 1).
+    """
+    if name == "prices":
+        return value
     if name in ("prompts_dir", "log"):
         return Path(value)
-    return value
+    kind = _KINDS.get(name)
+    if kind is None:
+        raise ConfigError(origin, f"unknown setting {name!r}")
+    if kind not in _EXPECTED:
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    expected, example = _EXPECTED[kind]
+    hint = f" (write it as {example.format(name=name)})" if origin.endswith(f": {name}") else ""
+    raise ConfigError(origin, f"must be {expected}, got {value!r}{hint}")
+
+
+def _check_range(name: str, value: Any, origin: str) -> None:
+    """The limits of the settings that have them, reported against where the value was set."""
+    if name == "max_attempts" and value < 1:
+        raise ConfigError(origin, f"must be at least 1, got {value}")
+    if name == "concurrency" and not 1 <= value <= 64:
+        raise ConfigError(origin, f"must be a whole number between 1 and 64, got {value}")
+    if name in ("max_cost", "max_tokens") and value <= 0:
+        unit = "USD" if name == "max_cost" else "tokens"
+        raise ConfigError(origin, f"must be a positive number of {unit}, got {value}")
+    if name in ("connect_timeout", "read_timeout", "run_code_timeout") and value <= 0:
+        raise ConfigError(origin, f"must be a positive number of seconds, got {value}")
+    if name in ("section", "kind"):
+        check_path_segment(value, origin, "posts" if name == "section" else "model")
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise ConfigError(origin, f"must be one of {', '.join(_CHOICES[name])}, got {value!r}")
+
+
+def check_path_segment(value: str, origin: str, example: str) -> None:
+    """Refuse a slug, section or kind that is not one plain file-name segment (`../x`, `/abs`, `a/b`), so no write leaves the site."""
+    if not value or value in (".", "..") or "/" in value or "\\" in value or "\0" in value or value != value.strip():
+        raise ConfigError(origin, f"must be a single path segment such as {example!r} (no '/', '\\', '..' or "
+                                  f"surrounding spaces), got {value!r}")

@@ -5,30 +5,31 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tempfile
+import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import frontmatter
+from typing import TYPE_CHECKING
 
 from . import archetype, arxiv, papercache, regen, skeleton
+from .chat.base import ChatClient, Message, estimate_tokens
+from .chat.cache import ResponseCache, default_directory
+from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
 from .findings import FRONT_MATTER
 from .post import document as post
 from .post.placeholders import Action, classify
 from .validate.document import check_document
 from .validate.front_matter import front_matter_placeholders
-from .cache import ResponseCache, default_directory
-from .cassette import Player, Recorder
-from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, ConfigError, InputFileError, Interrupted, OutputExists, OutputUnwritable
 from .facts import Facts, fallback_facts
-from .llm import ChatClient, OpenAIChat
+from .files import read_exact, write_atomic
 from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
 from .prompts import PromptBook
 from .settings import Settings
 from .findings import Finding
+
+if TYPE_CHECKING:
+    from .chat.stack import ChatStack
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,12 @@ class PlannedRequest:
     """A request `--dry-run` would send."""
 
     label: str
-    messages: tuple[tuple[str, str], ...]
+    messages: tuple[Message, ...]
 
     @property
     def estimated_tokens(self) -> int:
-        """A rough input-token estimate (4 characters a token), without a tokenizer download."""
-        return sum(len(content) for _, content in self.messages) // 4 + 4 * len(self.messages)
+        """The input-token estimate the budget reserves too (no tokenizer download)."""
+        return estimate_tokens(self.messages)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class Session:
     """What every command that talks to arXiv and the model shares: site, archetype, prompts, clients."""
 
     def __init__(self, settings: Settings, cwd: Path, sources: Sources, site_from: Path,
-                 on_event: Emit | None = None, client_factory: Callable[..., ChatClient] | None = None) -> None:
+                 on_event: Emit | None = None) -> None:
         self.settings = settings
         self.cwd = cwd
         self.sources = sources
@@ -92,41 +93,16 @@ class Session:
         overrides = [p for p in (absolute(sources.prompts, cwd), settings.prompts_dir,
                                  self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
         self.prompts = PromptBook(overrides)
-        self._client_factory = client_factory or _openai_client
-        self.player: Player | None = None
-        self.recorder: Recorder | None = None
-        self.client: ChatClient | None = None
+        self.stack: ChatStack | None = None
 
     def open(self) -> ChatClient:
-        """The client this run asks: a cassette player, or the endpoint (wrapped by a recorder)."""
-        if self.sources.replay:
-            self.player = Player(absolute(self.sources.replay, self.cwd))
-            self.client = self.player
-        else:
-            self.client = self._client_factory(self.settings, self._report_retry)
-        if self.sources.record:
-            self.recorder = Recorder(self.client, absolute(self.sources.record, self.cwd))
-            return self._guarded(self.recorder)
-        return self._guarded(self.client)
+        """The client this run asks: a cassette player or the endpoint, with the run's wrappers (chat.stack)."""
+        from .chat.stack import ChatStack
 
-    def _guarded(self, client: ChatClient) -> ChatClient:
-        """The run's budget (--max-tokens, --max-cost) and request log (--log) around the client."""
-        from .budget import Budgeted
-        from .cost import price_for
-
-        settings = self.settings
-        if settings.max_tokens is not None or settings.max_cost is not None:
-            price = price_for(settings.model, settings.prices)
-            if settings.max_cost is not None and price is None:
-                raise ConfigError("--max-cost", f"drafter knows no price for the model {settings.model!r}; add "
-                                  f'[prices."{settings.model}"] with input, cached_input and output (USD per 1M '
-                                  "tokens) to drafter.toml, or use --max-tokens")
-            client = Budgeted(client, max_tokens=settings.max_tokens, max_cost=settings.max_cost, price=price)
-        if settings.log is not None:
-            from .requestlog import RequestLog
-
-            client = RequestLog(client, absolute(settings.log, self.cwd))
-        return client
+        self.stack = ChatStack(self.settings, replay=absolute(self.sources.replay, self.cwd),
+                               record=absolute(self.sources.record, self.cwd),
+                               log=absolute(self.settings.log, self.cwd), on_retry=self._report_retry)
+        return self.stack.client
 
     def _report_retry(self, label: str, reason: str, seconds: float) -> None:
         if self.on_event is not None:
@@ -140,18 +116,16 @@ class Session:
 
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
         """Fetch the paper (or take it from the cassette), recording the response when asked; `keep` caches it on disk."""
-        if self.player is not None:
-            feed = self.player.feed_for(arxiv_id)
-        else:
+        if self.stack is not None:
+            feed = self.stack.feed(arxiv_id)
+        else:  # a dry run opens no client
             feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
-        if self.recorder is not None:
-            self.recorder.feed = feed
         try:
             paper = arxiv.paper_from_response(feed, arxiv_id)
         except ArxivResponseInvalid as error:
-            if self.player is None:
+            if self.stack is None or self.stack.cassette is None:
                 raise
-            raise CassetteError(str(self.player.path), f"its arXiv response is damaged ({error.reason}); record it again") from None
+            raise CassetteError(str(self.stack.cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, os.environ)
         return paper
@@ -195,23 +169,19 @@ class Session:
         return skeleton.render_builtin(self.located, context, self.template)
 
     def close(self) -> None:
-        """Save the recording (even after a failure) and close connections."""
-        if self.recorder is not None:
-            self.recorder.save()
-        close = getattr(self.client, "close", None)
-        if close is not None:
-            close()
+        """Close the client stack: the recording is written (even after a failure), connections closed."""
+        if self.stack is not None:
+            self.stack.close()
 
 
 class Run:
     """One `drafter new`: fetch, ask, validate, write."""
 
-    def __init__(self, options: NewOptions, settings: Settings, on_event: Emit | None = None,
-                 client_factory: Callable[..., ChatClient] | None = None) -> None:
+    def __init__(self, options: NewOptions, settings: Settings, on_event: Emit | None = None) -> None:
         self.options = options
         self.settings = settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
-        self.session = Session(settings, options.cwd, options.sources, options.cwd, on_event, client_factory)
+        self.session = Session(settings, options.cwd, options.sources, options.cwd, on_event)
         skeleton.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
@@ -239,13 +209,13 @@ class Run:
         if self.options.slug:
             provisional = Facts(provisional.name, provisional.tagline, provisional.kind, self.options.slug)
         rendered = self.session.render(self.output_path(provisional.slug))
-        planned = [PlannedRequest("facts", tuple((m.role, m.content) for m in pipeline.facts_messages(paper)))]
+        planned = [PlannedRequest("facts", tuple(pipeline.facts_messages(paper)))]
         document = prefill(post.split(rendered), paper, provisional)
         outline = [b.title for b in document.blocks if b.level == document.section_level]
         for block in document.blocks:
             if classify(block) is Action.FILL:
                 messages = pipeline.section_messages(paper, provisional, outline, block.title, block.text)
-                planned.append(PlannedRequest(block.title, tuple((m.role, m.content) for m in messages)))
+                planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
 
     def execute(self, now: datetime | None = None) -> NewResult:
@@ -302,6 +272,9 @@ class RegenResult:
     written: bool
 
 
+_BOM = "\ufeff"
+
+
 class DraftFile:
     """An existing draft, read so that its bytes can be written back exactly."""
 
@@ -309,24 +282,33 @@ class DraftFile:
         self.path = path
         self.shown = str(shown or path)  # the path as the user wrote it, for messages
         try:
-            with path.open(encoding="utf-8", newline="") as stream:  # keep CRLF as it is
-                self.text = stream.read()
+            self.text = read_exact(path)  # CRLF kept as it is
         except FileNotFoundError:
             raise InputFileError(self.shown, "no such file") from None
         except IsADirectoryError:
             raise InputFileError(self.shown, "is a folder; name the draft's .md file") from None
         except (OSError, UnicodeDecodeError) as error:
             raise InputFileError(self.shown, f"cannot be read as UTF-8 text ({error})") from None
+        # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
+        self.bom = _BOM if self.text.startswith(_BOM) else ""
+        self.text = self.text[len(self.bom):]
         self.document = post.split(self.text)
+
+    def front_matter(self) -> dict:
+        """The draft's front matter as data ({} when it has none); one that does not parse is an error with its line."""
+        if not self.document.front_matter:
+            return {}
+        try:
+            return front_matter_data(self.document.front_matter)
+        except FrontMatterUnparsable as error:
+            raise InputFileError(f"{self.shown}:{error.line}", f"the front matter does not parse ({error.reason}); "
+                                                               "fix the front matter there (an unclosed quote or bracket, a tab?) and run again") from None
 
     def arxiv_id(self, override: str | None, instead: str = "pass --arxiv ID") -> arxiv.ArxivId:
         """The paper the draft is about: --arxiv, else its `arxiv:` front matter key; `instead` says what else to do."""
         if override:
             return arxiv.parse_id(override)
-        try:
-            value = _front_matter_data(self.document.front_matter).get("arxiv") if self.document.front_matter else None
-        except Exception:
-            value = None
+        value = self.front_matter().get("arxiv")
         if not value:
             raise InputFileError(self.shown, f"has no arxiv: key in its front matter, so it is not a drafter draft "
                                              f"or the key was removed; add one (arxiv: \"1706.03762v7\") or {instead}")
@@ -348,12 +330,11 @@ def section_states(draft_path: Path, cwd: Path, settings: Settings, archetype_op
 class RegenRun:
     """One `drafter regen`: re-fill the chosen sections and splice them in, or change nothing."""
 
-    def __init__(self, options: RegenOptions, settings: Settings, on_event: Emit | None = None,
-                 client_factory: Callable[..., ChatClient] | None = None) -> None:
+    def __init__(self, options: RegenOptions, settings: Settings, on_event: Emit | None = None) -> None:
         self.options = options
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
-        self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event, client_factory)
+        self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event)
         self.archetype_doc = post.split(self.session.render(self.draft.path))
         self.states = regen.states(self.archetype_doc, self.draft.document)
         if options.failed:
@@ -388,7 +369,7 @@ class RegenRun:
         if self.options.diff or new_text == self.draft.text:
             return RegenResult(self.draft.path, outcomes, diff, None, False)
         backup = self._backup()
-        write_new_file(self.draft.path, new_text, overwrite=True)
+        write_new_file(self.draft.path, self.draft.bom + new_text, overwrite=True)
         return RegenResult(self.draft.path, outcomes, diff, backup, True)
 
     def _backup(self) -> Path:
@@ -403,7 +384,7 @@ class RegenRun:
             backup = site / ".drafter" / "history" / f"{str(relative).replace(os.sep, '__')}.{stamp}"
         else:
             backup = self.draft.path.with_name(self.draft.path.name + ".bak")
-        write_new_file(backup, self.draft.text, overwrite=True)
+        write_new_file(backup, self.draft.bom + self.draft.text, overwrite=True)
         return backup
 
 
@@ -412,14 +393,6 @@ class _Unreachable:
 
     def complete(self, request):  # pragma: no cover - a dry run never sends
         raise AssertionError("a dry run must not call the model")
-
-
-def _openai_client(settings: Settings, on_retry: Callable[[str, str, float], None] | None = None) -> ChatClient:
-    client = OpenAIChat(base_url=settings.base_url, api_key=settings.api_key,
-                        connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
-                        on_retry=on_retry)
-    client.warm_up()  # the SDK's import overlaps the arXiv request
-    return client
 
 
 def absolute(path: Path | None, cwd: Path) -> Path | None:
@@ -433,8 +406,7 @@ def absolute(path: Path | None, cwd: Path) -> Path | None:
 def read_archetype(path: Path) -> str:
     """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            return stream.read()
+        return read_exact(path)
     except (OSError, UnicodeDecodeError) as error:
         raise ArchetypeError(str(path), f"cannot be read ({error})") from None
 
@@ -448,27 +420,11 @@ def write_new_bytes(path: Path, data: bytes, *, overwrite: bool) -> None:
     """write_new_file for bytes (a page bundle's images and other files)."""
     check_writable(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # An overwritten file keeps its permissions; a new one gets the usual umask ones (mkstemp makes 0600).
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomic(path, data, overwrite=overwrite)
+    except FileExistsError:
+        raise OutputExists(str(path)) from None
     except OSError as error:
         raise OutputUnwritable(str(path), error.strerror or str(error)) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            try:
-                os.link(temporary, path)  # link() never replaces an existing file
-            except FileExistsError:
-                raise OutputExists(str(path)) from None
-    except OSError as error:
-        raise OutputUnwritable(str(path), error.strerror or str(error)) from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def check_writable(path: Path) -> None:
@@ -482,12 +438,6 @@ def check_writable(path: Path) -> None:
             if not os.access(parent, os.W_OK | os.X_OK):
                 raise OutputUnwritable(str(path), f"{parent} is not writable")
             return
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # -- drafter check ---------------------------------------------------------------------------
@@ -530,13 +480,13 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
     if not actual.strip():
         return [Finding(1, FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
     try:
-        have = _front_matter_data(actual)
-    except Exception as error:  # any parser's error means the same thing to the writer
-        return [Finding(1, FRONT_MATTER, f"the front matter does not parse ({' '.join(str(error).split())[:100]})")]
+        have = front_matter_data(actual)
+    except FrontMatterUnparsable as error:
+        return [Finding(error.line, FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
     findings = []
     try:
-        want = _front_matter_data(expected) if expected.strip() else {}
-    except Exception:
+        want = front_matter_data(expected) if expected.strip() else {}
+    except FrontMatterUnparsable:
         want = {}
     for key in want:
         if key not in have:
@@ -548,10 +498,47 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
     return findings
 
 
-def _front_matter_data(block: str) -> dict:
-    if block.startswith("+++"):
-        return tomllib.loads(block.strip().strip("+").strip("\n"))
-    if block.startswith("{"):
-        return json.loads(block)
-    return dict(frontmatter.loads(block + "\n").metadata)
+class FrontMatterUnparsable(ValueError):
+    """A front matter block that its format's parser rejects: the file line and the parser's reason."""
 
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def front_matter_data(block: str) -> dict:
+    """Parse a YAML (`---`), TOML (`+++`) or JSON front matter block, delimiters included, into a dict.
+
+    Raises FrontMatterUnparsable with the line in the file (the block starts at line 1) and the parser's reason.
+    """
+    lines = block.splitlines(keepends=True)
+    if block.startswith("{"):
+        try:
+            data = json.loads(block)
+        except json.JSONDecodeError as error:
+            raise FrontMatterUnparsable(error.lineno, error.msg) from None
+    elif block.startswith("+++"):
+        try:
+            data = tomllib.loads("".join(lines[1:-1]))
+        except tomllib.TOMLDecodeError as error:
+            found = re.search(r"\(at line (\d+), column \d+\)", str(error))
+            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error)) or "not TOML"
+            raise FrontMatterUnparsable(int(found.group(1)) + 1 if found else 1, reason) from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load("".join(lines[1:-1]))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            reason = " ".join(str(getattr(error, "problem", None) or error).split())
+            context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+            if context and start is not None and mark is not None and start.line != mark.line:
+                reason += f", {context} that starts at line {start.line + 2}"  # where an unclosed quote began
+            raise FrontMatterUnparsable(mark.line + 2 if mark is not None else 1, reason) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterUnparsable(2, f"it holds a {type(data).__name__}, not key: value pairs")
+    return data

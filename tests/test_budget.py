@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from answers import skeleton
 from drafter.cli import app
-from drafter.cost import LIST_PRICES, Price, format_cost, parse_prices, price_for
+from drafter.chat.cost import LIST_PRICES, Price, format_cost, parse_prices, price_for
 from drafter.errors import ConfigError
-from drafter.llm import ChatRequest, Message, OpenAIChat, Usage
+from drafter.chat.base import ChatRequest, Message, Usage
+from drafter.chat.openai import OpenAIChat
 
 runner = CliRunner()
 
@@ -202,7 +203,7 @@ def test_pipeline_sets_one_cache_key_per_paper():
     """Every request of a run carries the same prompt_cache_key (seen at the client seam, nothing patched)."""
     from answers import Author
     from drafter.arxiv import parse_feed, parse_id
-    from drafter.llm import ChatResponse
+    from drafter.chat.base import ChatResponse
     from drafter.pipeline import Pipeline
     from drafter.prompts import PromptBook
 
@@ -242,7 +243,7 @@ class Slow:
         self.sent: list[str] = []
 
     def complete(self, request):
-        from drafter.llm import ChatResponse
+        from drafter.chat.base import ChatResponse
 
         self.sent.append(request.label)
         self.go.wait(5)
@@ -252,7 +253,7 @@ class Slow:
 def test_a_request_that_fits_only_after_others_finish_waits_instead_of_failing():
     import threading
 
-    from drafter.budget import Budgeted
+    from drafter.chat.budget import Budgeted
     from drafter.errors import BudgetExceeded
 
     inner = Slow(Usage(prompt_tokens=10, completion_tokens=10))
@@ -279,7 +280,7 @@ def test_a_request_that_fits_only_after_others_finish_waits_instead_of_failing()
 
 
 def test_the_adaptive_limit_drops_to_what_the_server_accepted():
-    from drafter.llm import AdaptiveLimit
+    from drafter.chat.openai import AdaptiveLimit
 
     limit = AdaptiveLimit()
     for _ in range(5):

@@ -11,9 +11,8 @@ from typer.testing import CliRunner
 from drafter import facts as facts_module
 from drafter.post import document as post
 from drafter.arxiv import parse_feed, parse_id
-from drafter.cassette import describe_difference
+from drafter.chat.cassette import describe_difference
 from drafter.cli import app
-from drafter.llm import parse_retry_after
 from drafter.pipeline import Event
 from drafter.progress import LiveProgress, PlainProgress
 from drafter.findings import Finding
@@ -108,15 +107,6 @@ def test_split_finds_lead_and_sections_with_children():
 
 
 # -- transport -------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(
-    ("header", "seconds"),
-    [("2", 2.0), ("0.5", 0.5), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 10.0)],
-)
-def test_parse_retry_after(header, seconds):
-    now = 1445412470.0  # ten seconds before the date above
-    assert parse_retry_after(header, now=now) == seconds
-
 
 @pytest.mark.parametrize(
     ("recorded", "sent", "message"),

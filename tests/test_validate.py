@@ -351,7 +351,7 @@ def test_toc_links_to_repeated_and_explicit_ids() -> None:
             "- `[e](#nowhere)` is code\n\n## Notes\n\n## Notes\n\n## Other {#mine}\n")
     findings = check_toc_links(text)
     assert [(f.line, f.rule) for f in findings] == [(10, rule_ids.TOC_LINK)]
-    assert "#notes-1" in findings[0].message or "#notes" in findings[0].message
+    assert "[d](#notes-2)" in findings[0].message and "the nearest heading id is #notes-1" in findings[0].message
 
 
 TOC_DEFECTS = [

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-CACHE_ENV = "DRAFTER_CACHE_DIR"
-
-
-def cache_root(environ: Mapping[str, str]) -> Path:
-    """drafter's cache folder: DRAFTER_CACHE_DIR, else the user's cache directory for drafter."""
-    if environ.get(CACHE_ENV):
-        return Path(environ[CACHE_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("drafter", appauthor=False))
+from ..files import cache_root, write_atomic
 
 
 def default_directory(environ: Mapping[str, str]) -> Path:
@@ -56,11 +45,7 @@ class ResponseCache:
         """Store a validated answer; a cache that cannot be written is skipped, never fatal."""
         path = self._path(request_key(payload))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"model": payload.get("model"), "answer": answer}, stream, ensure_ascii=False)
-            os.replace(temporary, path)
+            write_atomic(path, json.dumps({"model": payload.get("model"), "answer": answer}, ensure_ascii=False))
         except OSError:
             pass
 

@@ -8,23 +8,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import BudgetExceeded, InputFileError
-from .llm import ChatClient, ChatRequest, ChatResponse
+from ..errors import BudgetExceeded, InputFileError
+from .base import ChatClient, ChatRequest, ChatResponse, Wrapper
 
 
-class RequestLog:
+class RequestLog(Wrapper):
     """Passes requests on and appends `{"label", "attempt", "started", "finished", "duration", "status", "usage"}`
     per request to a JSONL file; times are seconds from the start of the run."""
 
     def __init__(self, inner: ChatClient, path: Path, clock: Any = time.monotonic) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.path = path
         self._clock = clock
         self._origin = clock()
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("", encoding="utf-8")
+            self._stream = path.open("w", encoding="utf-8")  # one handle for the run, closed by close()
         except OSError as error:
             raise InputFileError(str(path), f"cannot be written as the --log file ({error.strerror})") from None
 
@@ -56,7 +56,15 @@ class RequestLog:
         line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
             try:
-                with self.path.open("a", encoding="utf-8") as stream:
-                    stream.write(line)
-            except OSError:
+                self._stream.write(line)
+                self._stream.flush()  # a line per request as it ends, readable while the run goes on
+            except (OSError, ValueError):
                 pass  # a log that cannot be written must not cost the user the run
+
+    def close(self) -> None:
+        """Close the log file, then the wrapped client."""
+        try:
+            with self._lock:
+                self._stream.close()
+        finally:
+            super().close()

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ConfigError
-from .llm import Usage
+from ..errors import ConfigError
+from .base import Usage
 
 
 @dataclass(frozen=True)

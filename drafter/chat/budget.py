@@ -1,7 +1,7 @@
 """Budgets: a ChatClient wrapper that refuses a request that could take the run past --max-tokens or --max-cost.
 
-A request is counted before it is sent at its input (4 characters a token, plus 4 a message, as
-`--dry-run` estimates) plus its whole `max_tokens` for the answer: the worst case, so a run never
+A request is counted before it is sent at its input (`estimate_tokens`, the estimate `--dry-run`
+prints) plus its whole `max_tokens` for the answer: the worst case, so a run never
 passes its budget on answers it did not expect. When the answer arrives, the usage the server
 reports replaces the estimate. A request that does not fit while others are in flight waits for
 them (their unused reservations come back); one that does not fit even then is refused with
@@ -12,27 +12,21 @@ from __future__ import annotations
 
 import threading
 
+from ..errors import BudgetExceeded
+from .base import DEFAULT_ANSWER_TOKENS, ChatClient, ChatRequest, ChatResponse, Usage, Wrapper, estimate_tokens
 from .cost import Price, format_cost
-from .errors import BudgetExceeded
-from .llm import ChatClient, ChatRequest, ChatResponse, Usage
 
-DEFAULT_ANSWER_TOKENS = 4096  # counted for a request that sets no max_tokens
 BUDGET = "budget"  # the finding rule of a part that was not asked because the budget ran out
 
 
-def estimate_input_tokens(request: ChatRequest) -> int:
-    """Input tokens without a tokenizer: 4 characters a token, plus 4 for each message's framing."""
-    return sum(len(m.content) for m in request.messages) // 4 + 4 * len(request.messages)
-
-
-class Budgeted:
+class Budgeted(Wrapper):
     """A ChatClient that stops a run before a request could exceed `max_tokens` (in + out) or `max_cost` (USD)."""
 
     def __init__(self, inner: ChatClient, *, max_tokens: int | None = None, max_cost: float | None = None,
                  price: Price | None = None) -> None:
         if max_cost is not None and price is None:
             raise ValueError("a cost budget needs a price")
-        self.inner = inner
+        super().__init__(inner)
         self.max_tokens = max_tokens
         self.max_cost = max_cost
         self.price = price
@@ -54,7 +48,7 @@ class Budgeted:
 
     def _worst_case(self, request: ChatRequest) -> Usage:
         answer = request.max_tokens if request.max_tokens is not None else DEFAULT_ANSWER_TOKENS
-        return Usage(prompt_tokens=estimate_input_tokens(request), completion_tokens=answer)
+        return Usage(prompt_tokens=estimate_tokens(request.messages), completion_tokens=answer)
 
     def _refusal(self, need: Usage) -> BudgetExceeded | None:
         """Why `need` cannot be afforded on top of what is spent and reserved, or None."""
@@ -96,9 +90,3 @@ class Budgeted:
                 if usage is not None:
                     self.spent = self.spent + usage
                 self._changed.notify_all()
-
-    def close(self) -> None:
-        """Close the wrapped client."""
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()

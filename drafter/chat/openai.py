@@ -1,91 +1,19 @@
-"""The model seam: a tiny chat protocol, and its implementation over the official openai SDK."""
+"""The ChatClient over the official openai SDK: the only retry layer for transport faults."""
 
 from __future__ import annotations
 
-import email.utils
-from collections.abc import Callable
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, MissingApiKey, ModelUnavailable
+from ..errors import ConfigError, MissingApiKey, ModelUnavailable
+from ..retryafter import parse_retry_after
+from .base import ChatRequest, ChatResponse, Usage
 
 if TYPE_CHECKING:  # the SDK is imported only when a model call is made: it costs ~0.5 s at start-up
     import openai
     import tenacity  # imported with the first request too: `drafter check` and `--help` never need it
-
-OPENAI_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_MODEL = "gpt-4.1-mini"
-
-
-@dataclass(frozen=True)
-class Message:
-    """One chat message."""
-
-    role: str
-    content: str
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    """What drafter asks the model; `label`, `attempt` and `position` (the part's place in the post) are not sent."""
-
-    model: str
-    messages: tuple[Message, ...]
-    label: str = ""
-    attempt: int = 1
-    position: int = 0
-    temperature: float | None = 0.2
-    max_tokens: int | None = 4096
-    cache_key: str | None = None
-
-    def payload(self) -> dict[str, Any]:
-        """Return the request as the Chat Completions API takes it (what cassettes match on)."""
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": [{"role": m.role, "content": m.content} for m in self.messages],
-        }
-        if self.temperature is not None:
-            body["temperature"] = self.temperature
-        if self.max_tokens is not None:
-            body["max_tokens"] = self.max_tokens
-        return body
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Token counts of one or more exchanges."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0
-
-    def __add__(self, other: "Usage") -> "Usage":
-        return Usage(
-            self.prompt_tokens + other.prompt_tokens,
-            self.completion_tokens + other.completion_tokens,
-            self.cached_tokens + other.cached_tokens,
-        )
-
-
-@dataclass(frozen=True)
-class ChatResponse:
-    """The model's answer to one request."""
-
-    content: str
-    finish_reason: str = "stop"
-    usage: Usage = field(default_factory=Usage)
-    model: str = ""
-
-
-class ChatClient(Protocol):
-    """Anything that answers chat requests: the OpenAI client, a cassette player, a recorder."""
-
-    def complete(self, request: ChatRequest) -> ChatResponse:
-        """Return the model's answer to `request`, or raise a DrafterError."""
-        ...
-
 
 class TransientFault(Exception):
     """A fault worth retrying: rate limit, server error, timeout, reset, or a truncated answer."""
@@ -100,21 +28,6 @@ class TransientFault(Exception):
 def needs_api_key(base_url: str) -> bool:
     """Tell whether an endpoint is OpenAI's own, which refuses requests without a key."""
     return base_url.rstrip("/").startswith(("https://api.openai.com", "http://api.openai.com"))
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Return the seconds a Retry-After header asks for (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment - (time.time() if now is None else now))
 
 
 class _WaitRetryAfter:
@@ -170,7 +83,7 @@ class OpenAIChat:
     def __init__(
         self,
         *,
-        base_url: str = OPENAI_BASE_URL,
+        base_url: str,
         api_key: str | None = None,
         connect_timeout: float = 10.0,
         read_timeout: float = 120.0,

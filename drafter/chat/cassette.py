@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from .arxiv import ArxivId, FeedResponse
-from .errors import CassetteError, ReplayMiss
-from .llm import ChatClient, ChatRequest, ChatResponse, Usage
+from ..arxiv import ArxivId, FeedResponse
+from ..errors import CassetteError, ReplayMiss
+from ..files import write_atomic
+from .base import ChatClient, ChatRequest, ChatResponse, Usage, Wrapper
 
 FORMAT_VERSION = 1
 
@@ -133,26 +132,13 @@ def recorded_model(path: Path) -> str | None:
     return exchanges[0].request.get("model") if exchanges else None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 # -- the two clients -------------------------------------------------------------------------
 
-class Recorder:
-    """A ChatClient that passes requests to another and keeps every exchange, for `save()`."""
+class Recorder(Wrapper):
+    """A ChatClient that passes requests to another and keeps every exchange; `close()` writes the cassette."""
 
     def __init__(self, inner: ChatClient, path: Path) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.path = path
         self.feed: FeedResponse | None = None
         self.exchanges: list[Exchange] = []
@@ -165,12 +151,14 @@ class Recorder:
             self.exchanges.append(Exchange(request.label, request.attempt, request.position, request.payload(), response))
         return response
 
-    def save(self) -> None:
-        """Write what was recorded so far."""
+    def close(self) -> None:
+        """Write what was recorded (a failed run's exchanges too), then close the wrapped client."""
         try:
-            write_atomically(self.path, dump(self.feed, self.exchanges))
+            write_atomic(self.path, dump(self.feed, self.exchanges))
         except OSError as error:
             raise CassetteError(str(self.path), f"cannot be written ({error.strerror})") from None
+        finally:
+            self.inner.close()
 
 
 class Player:
@@ -201,6 +189,9 @@ class Player:
             if queue:
                 return queue.pop(0).response
         raise ReplayMiss(str(self.path), request.label or "a request", self.describe_miss(request))
+
+    def close(self) -> None:
+        """Nothing to release: the cassette was read whole when the player was made."""
 
     def describe_miss(self, request: ChatRequest) -> str:
         """Say how a request differs from the closest recorded one."""

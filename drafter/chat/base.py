@@ -1,0 +1,116 @@
+"""The chat protocol every client and wrapper speaks: a request, an answer, `complete` and `close`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+DEFAULT_ANSWER_TOKENS = 4096  # the answer tokens of a request that sets no max_tokens
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message."""
+
+    role: str
+    content: str
+
+
+def estimate_tokens(messages: Iterable[Message]) -> int:
+    """Input tokens without a tokenizer: 4 characters a token, plus 4 for each message's framing.
+
+    The one estimate: `--dry-run` prints it and the budget reserves it, so the two never drift apart.
+    """
+    messages = list(messages)
+    return sum(len(m.content) for m in messages) // 4 + 4 * len(messages)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What drafter asks the model; `label`, `attempt` and `position` (the part's place in the post) are not sent."""
+
+    model: str
+    messages: tuple[Message, ...]
+    label: str = ""
+    attempt: int = 1
+    position: int = 0
+    temperature: float | None = 0.2
+    max_tokens: int | None = DEFAULT_ANSWER_TOKENS
+    cache_key: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Return the request as the Chat Completions API takes it (what cassettes match on)."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in self.messages],
+        }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            body["max_tokens"] = self.max_tokens
+        return body
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts of one or more exchanges."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+    @property
+    def total(self) -> int:
+        """Tokens in and out."""
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class ChatResponse:
+    """The model's answer to one request."""
+
+    content: str
+    finish_reason: str = "stop"
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+class ChatClient(Protocol):
+    """Anything that answers chat requests: the OpenAI client, a cassette player, a wrapper around either."""
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Return the model's answer to `request`, or raise a DrafterError."""
+        ...
+
+    def close(self) -> None:
+        """Release what the client holds (connections, a recording to save); called once, at the end of a run."""
+        ...
+
+
+class Wrapper:
+    """A ChatClient around another: passes requests on, and closes the client it wraps (as httpx's transports)."""
+
+    def __init__(self, inner: ChatClient) -> None:
+        self.inner = inner
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        """Answer through the wrapped client."""
+        return self.inner.complete(request)
+
+    def close(self) -> None:
+        """Close the wrapped client."""
+        self.inner.close()
+
+    def __enter__(self) -> "Wrapper":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

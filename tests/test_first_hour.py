@@ -1,0 +1,158 @@
+"""The first hour of real use (issue 10): settings errors, paths that escape the site, corrupt drafts,
+help, init. Each table row is an input, the exit code, the message's key words and what is on disk after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from drafter.cli import app
+
+runner = CliRunner()
+
+
+def drafter(*args: str):
+    """Run the CLI in-process; return the result (exit_code, stdout, stderr)."""
+    return runner.invoke(app, list(args))
+
+
+def make_site(root: Path, drafter_toml: str | None = None) -> Path:
+    """A Hugo site folder, with a drafter.toml when given."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Test blog"\n', encoding="utf-8")
+    if drafter_toml is not None:
+        (root / "drafter.toml").write_text(drafter_toml, encoding="utf-8")
+    return root
+
+
+def files_under(root: Path) -> set[str]:
+    """Every file below `root`, relative, for 'what is on disk afterwards'."""
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+# -- item 6: every settings error names its source and the type wanted --------------------------
+
+@pytest.mark.parametrize(("toml", "flags", "words"), [
+    ('concurrency = "many"\n', [], ["drafter.toml: concurrency", "must be a whole number", "'many'", "concurrency = 4"]),
+    ('concurrency = "4"\n', [], ["drafter.toml: concurrency", "must be a whole number", "'4'"]),
+    ("concurrency = 0\n", [], ["drafter.toml: concurrency", "between 1 and 64", "got 0"]),
+    ("max_tokens = true\n", [], ["drafter.toml: max_tokens", "must be a whole number", "True"]),
+    ("max_cost = -1\n", [], ["drafter.toml: max_cost", "positive number of USD"]),
+    ('max_cost = "0.05"\n', [], ["drafter.toml: max_cost", "must be a number", "'0.05'"]),
+    ("section = 4\n", [], ["drafter.toml: section", "must be a string", "got 4", "section = \"text\""]),
+    ("read_timeout = 0\n", [], ["drafter.toml: read_timeout", "positive number of seconds"]),
+    ('grounding = "strict"\n', [], ["drafter.toml: grounding", "error, warn, off", "'strict'"]),
+    ("max_attempts = 0\n", [], ["drafter.toml: max_attempts", "at least 1"]),
+    ("", ["--concurrency", "0"], ["--concurrency", "between 1 and 64"]),
+    ("", ["--max-attempts", "0"], ["--max-attempts", "at least 1"]),
+    ("concurrency = 8\n", ["--concurrency", "99"], ["--concurrency", "got 99"]),  # the flag won, so the flag is blamed
+    ("concurrency = 0\n", ["--concurrency", "8"], None),  # the flag overrides the bad file value: no error
+])
+def test_settings_errors_name_their_source_and_type(env, tmp_path, monkeypatch, toml, flags, words):
+    """Regression: `concurrency = "many"` said `settings: invalid literal for int()`, `concurrency = 0` blamed
+    `--concurrency` though no flag was passed, and `max_tokens = true` silently became 1."""
+    site = make_site(tmp_path / "blog", toml or None)
+    monkeypatch.chdir(site)
+    result = drafter("new", "1706.03762", "--dry-run", *flags)
+    if words is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert line.startswith("Error: ") and "\n" not in line
+    for word in words:
+        assert word in line
+    if "drafter.toml" in words[0]:
+        assert str(site / "drafter.toml") in line
+    assert files_under(site) == {"hugo.toml", "drafter.toml"} - ({"drafter.toml"} if not toml else set())
+
+
+@pytest.mark.parametrize("command", [["sections", "x.md"], ["check", "x.md", "--offline"], ["regen", "x.md", "--failed"]])
+def test_every_command_reports_a_bad_file_value_against_the_file(env, tmp_path, monkeypatch, command):
+    site = make_site(tmp_path / "blog", "concurrency = true\n")
+    (site / "x.md").write_text("---\ntitle: x\n---\n# x\n", encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = drafter(*command)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {site / 'drafter.toml'}: concurrency: must be a whole number, got True" in result.stderr
+
+
+# -- item 3: a slug and a section are single path segments -----------------------------------------
+
+@pytest.mark.parametrize(("args", "toml", "words"), [
+    (["--slug", "../../../x"], None, ["--slug", "single path segment", "'../../../x'"]),
+    (["--slug", "a/b"], None, ["--slug", "single path segment"]),
+    (["--slug", ".."], None, ["--slug", "single path segment"]),
+    (["--slug", ""], None, ["--slug", "single path segment"]),
+    (["--section", "/abs/path"], None, ["--section", "single path segment", "'/abs/path'"]),
+    (["--section", "../../outside"], None, ["--section", "single path segment"]),
+    (["--section", "a\\b"], None, ["--section", "single path segment"]),
+    ([], 'section = "../up"\n', ["drafter.toml: section", "single path segment"]),
+    (["--kind", "../../etc/passwd"], None, ["--kind", "single path segment"]),
+])
+def test_slug_and_section_cannot_leave_the_site(env, tmp_path, monkeypatch, model_server, arxiv_server, args, toml, words):
+    """Regression: `--slug ../../../x` and `--section /abs/path` wrote the draft outside the site."""
+    site = make_site(tmp_path / "root" / "a" / "b" / "blog", toml)
+    monkeypatch.chdir(site)
+    before = files_under(tmp_path)
+    result = drafter("new", "1706.03762", *args)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert line.startswith("Error: ") and "\n" not in line
+    for word in words:
+        assert word in line
+    assert model_server.completions == [] and arxiv_server.requests == []  # refused before any request
+    assert files_under(tmp_path) == before
+
+
+# -- item 5: front matter that does not parse, and a byte-order mark ----------------------------
+
+TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
+
+
+@pytest.fixture
+def demo_draft(tmp_path, monkeypatch) -> Path:
+    """The shipped cassette's draft, written outside any site."""
+    monkeypatch.chdir(tmp_path)
+    result = drafter("new", "1706.03762", "--replay", str(TAPE), "-o", "transformer.md")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "transformer.md"
+
+
+BROKEN = {  # what the writer did to the front matter -> the file line YAML stops at and its reason
+    "an unbalanced quote": (lambda t: t.replace('title: "Transformer"', 'title: "Transformer', 1), 5, "expected <block end>, but found '<scalar>'"),
+    "a tab indent": (lambda t: t.replace("\ndraft: true", "\n\tdraft: true", 1), None, "found character '\\t'"),
+    "an unclosed list": (lambda t: t.replace("tags: [", "tags: [[", 1) if "tags: [" in t else t.replace("\ndraft: true", "\ntags: [a, b\ndraft: true", 1), None, "expected ',' or ']'"),
+}
+
+
+@pytest.mark.parametrize("command", [["check", "--offline"], ["check"], ["regen", "--failed"], ["regen", "introduction"]])
+@pytest.mark.parametrize("name", BROKEN)
+def test_front_matter_that_does_not_parse_is_named_with_its_line(demo_draft, no_network, command, name):
+    """Regression: check and regen reported a YAML syntax error as "has no arxiv: key ... not a drafter draft"."""
+    edit, line, reason = BROKEN[name]
+    broken = edit(demo_draft.read_text(encoding="utf-8"))
+    demo_draft.write_text(broken, encoding="utf-8")
+    result = drafter(command[0], str(demo_draft), *command[1:])
+    output = result.stdout + result.stderr
+    assert "arxiv: key" not in output and "not a drafter draft" not in output
+    assert "front matter does not parse" in output and reason in output, output
+    if line is not None:
+        assert f"{demo_draft}:{line}:" in output or f"transformer.md:{line}:" in output
+    expected_exit = 1 if command == ["check", "--offline"] else 2  # --offline: a finding; else no paper to ground in
+    assert result.exit_code == expected_exit, output
+    assert demo_draft.read_text(encoding="utf-8") == broken  # nothing written
+    assert not (demo_draft.parent / "transformer.md.bak").exists()
+
+
+@pytest.mark.parametrize("command", [["check", "--offline"], ["sections"], ["regen", "--failed"]])
+def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network, command):
+    """Regression: a draft saved with a UTF-8 BOM had "no front matter" and "no arxiv: key"."""
+    clean = demo_draft.read_bytes()
+    demo_draft.write_bytes(b"\xef\xbb\xbf" + clean)
+    result = drafter(command[0], str(demo_draft), *command[1:])
+    assert result.exit_code == 0, result.output
+    assert "front matter" not in result.output and "arxiv" not in result.output
+    assert demo_draft.read_bytes() == b"\xef\xbb\xbf" + clean
