@@ -4,3 +4,8 @@
 live in `headings`, `content`, `chatter`, `safety`, `integrity`, `render` (what Hugo renders otherwise than
 meant), `toc` and `front_matter`. Findings and rule ids are `drafter.findings`'.
 """
+
+from .document import check_document
+from .section import validate_section
+
+__all__ = ["check_document", "validate_section"]
