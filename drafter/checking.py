@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import papercache, regen, runcode
+from . import regen, runcode
+from .arxiv import store as papercache
 from .post import document as post
 from .grounding import paper_source, ungrounded_numbers
 from .pipeline import prefill

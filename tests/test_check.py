@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter import papercache, workflow
+from drafter import workflow
 from drafter import findings as rules
+from drafter.arxiv import store as papercache
 from drafter.cli import app
 
 runner = CliRunner()
