@@ -103,6 +103,22 @@ class Conversation:
 Emit = Callable[[Event], None]
 
 
+@dataclass
+class Layout:
+    """A post being filled: the prefilled document, its outline, and each block's outcome once it has one."""
+
+    document: Document
+    outline: list[str]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block index
+    to_fill: list[tuple[int, post.Block]] = field(default_factory=list)  # the blocks the model writes
+
+    def assemble(self, facts: Facts, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """The draft, once every block has its outcome: front matter, preamble, then the blocks in order."""
+        blocks = range(len(self.document.blocks))
+        text = self.document.front_matter + self.document.preamble + "".join(self.outcomes[i].text for i in blocks)
+        return Draft(text=text, facts=facts, outcomes=list(extra_outcomes or []) + [self.outcomes[i] for i in blocks])
+
+
 class Pipeline:
     """Asks a ChatClient for the facts and the sections, validating each answer and re-asking with the findings."""
 
@@ -251,26 +267,31 @@ class Pipeline:
         self._emit(Event(FACTS_LABEL, "done" if facts else "failed", conversation.attempts, tuple(last.findings), conversation.usage))
         return facts, outcome
 
-    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
-        """Fill every block of the rendered archetype that needs it; keep or strip the others."""
+    def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
+        """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
         document = prefill(post.split(rendered), paper, facts)
         outline = [block.title for block in document.blocks if block.level == document.section_level]
-        plan = [(index, block, classify(block)) for index, block in enumerate(document.blocks)]
-        outcomes: dict[int, Outcome] = {}
-        to_fill = []
-        for index, block, action in plan:
+        laid = Layout(document, outline)
+        for index, block in enumerate(document.blocks):
+            action = classify(block)
             if action is Action.KEEP:
-                outcomes[index] = Outcome(block.title, "kept", block.text)
+                laid.outcomes[index] = Outcome(block.title, "kept", block.text)
                 self._emit(Event(block.title, "kept"))
             elif action is Action.STRIP:
-                outcomes[index] = Outcome(block.title, "stripped", strip_comments(block.text))
+                laid.outcomes[index] = Outcome(block.title, "stripped", strip_comments(block.text))
                 self._emit(Event(block.title, "stripped"))
             else:
-                to_fill.append((index, block))
+                laid.to_fill.append((index, block))
+        return laid
+
+    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """Fill every block of the rendered archetype that needs it; keep or strip the others."""
+        laid = self.layout(paper, facts, rendered)
+        outline, outcomes = laid.outline, laid.outcomes
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
         try:
             futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
-                       for index, block in to_fill}
+                       for index, block in laid.to_fill}
             for index, future in futures.items():
                 try:
                     outcomes[index] = future.result()
@@ -283,9 +304,7 @@ class Pipeline:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        text = document.front_matter + document.preamble + "".join(outcomes[i].text for i in range(len(document.blocks)))
-        ordered = list(extra_outcomes or []) + [outcomes[i] for i in range(len(document.blocks))]
-        return Draft(text=text, facts=facts, outcomes=ordered)
+        return laid.assemble(facts, extra_outcomes)
 
     def _guarded(self, work: Callable[..., Outcome], *args: object) -> Outcome:
         """Run one section's work; a fatal error stops the other workers before their next request.

@@ -12,6 +12,7 @@ from .api import (
     RateLimiter,
     api_base_from_env,
     fetch_feed,
+    fetch_many,
     limiter_for,
     query_url,
 )
@@ -20,6 +21,6 @@ from .ids import ArxivId, parse_id
 
 __all__ = [
     "API_ENV", "DEFAULT_API", "MAX_RETRY_AFTER", "USER_AGENT", "ArxivId", "Author", "FeedResponse", "Paper",
-    "RateLimiter", "api_base_from_env", "fetch_feed", "limiter_for", "paper_from_response", "parse_feed",
+    "RateLimiter", "api_base_from_env", "fetch_feed", "fetch_many", "limiter_for", "paper_from_response", "parse_feed",
     "parse_id", "query_url",
 ]

@@ -119,8 +119,24 @@ def fetch_feed(
     if attempts < 1:
         raise ValueError(f"attempts must be at least 1, got {attempts}")
     _check_api_base(api_base)
-    url = query_url(api_base, arxiv_id)
     limiter = limiter or RateLimiter(min_interval, clock=clock, sleep=sleep)
+    return _fetch(query_url(api_base, arxiv_id), str(arxiv_id), timeout, attempts, limiter)
+
+
+def fetch_many(arxiv_ids: list[ArxivId], api_base: str, *, limiter: RateLimiter, timeout: float = 30.0,
+               attempts: int = 3) -> FeedResponse:
+    """GET one feed for many ids (`id_list` with commas, `max_results` their number); parse_feed picks each out.
+
+    arXiv has been seen to leave an id of a list out silently: a caller fetches any missing one alone.
+    """
+    _check_api_base(api_base)
+    query = urllib.parse.urlencode({"id_list": ",".join(str(i) for i in arxiv_ids), "max_results": len(arxiv_ids)})
+    separator = "&" if "?" in api_base else "?"
+    return _fetch(f"{api_base}{separator}{query}", ", ".join(str(i) for i in arxiv_ids), timeout, attempts, limiter)
+
+
+def _fetch(url: str, label: str, timeout: float, attempts: int, limiter: RateLimiter) -> FeedResponse:
+    """GET one query URL, retrying outages politely (`label` names the papers in the error)."""
     retry_after = 0.0
     reason = "no attempt made"
     for attempt in range(1, attempts + 1):
@@ -135,7 +151,7 @@ def fetch_feed(
                 reason = f"{reason}, and arXiv asked to wait {retry_after:.0f} s"
                 break
     tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
-    raise ArxivUnavailable(str(arxiv_id), f"{reason} (after {tries})", url)
+    raise ArxivUnavailable(label, f"{reason} (after {tries})", url)
 
 
 def _get_once(url: str, timeout: float) -> FeedResponse:
