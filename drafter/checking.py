@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import regen, runcode, sections, validate
+from . import regen, runcode
 from .arxiv import store as papercache
 from .arxiv.text import fit
-from .grounding import paper_source, ungrounded_numbers
+from .post import document as post
+from .grounding import Evidence, evidence, paper_source, ungrounded_numbers
 from .pipeline import prefill
-from .sections import Action
+from .post.placeholders import Action, classify
+from .validate.section import find_block
 from .settings import Settings
 from .findings import Finding
 from .workflow import DraftFile, absolute, check_read_draft, expected_document
@@ -28,13 +30,18 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)  # grounding findings in --grounding warn
     notes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)  # with --explain: where the paper states each number
 
 
 def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_option: Path | None = None,
-                kind: str | None = None, grounding: str = "error", run_code: bool = False,
+                kind: str | None = None, grounding: str = "error", run_code: bool = False, explain: bool = False,
                 environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
                 code_timeout: float | None = None) -> CheckReport:
-    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked."""
+    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
+
+    With `explain`, the report also says for every number of the model-written sections where the paper
+    states it (needs grounding).
+    """
     environ = os.environ if environ is None else environ
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
     expected = expected_document(draft, cwd, archetype_option, kind)
@@ -47,6 +54,8 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
             fetched = papercache.load_text(paper.arxiv_id, environ)
             text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
         found = ground_draft(expected, draft, paper, text)
+        if explain:
+            report.evidence = draft_evidence(expected, draft, paper, text)
         if grounding == "error":
             report.findings += found
         else:
@@ -60,8 +69,8 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     return report
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
-    """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state.
+def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None):
+    """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
     (name and tagline from its lead heading). Only blocks the model fills are judged, against the archetype's
@@ -70,17 +79,27 @@ def ground_draft(expected: sections.Document, draft: DraftFile, paper, paper_tex
     facts = regen.facts_from_draft(expected, draft.document, paper, draft.slug)
     source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([paper_text] if paper_text else []))
     skeletons = prefill(expected, paper, facts)
-    findings: list[Finding] = []
     cursor = 0
     for index, block in enumerate(expected.blocks):
-        match = validate.find_block(block, draft.document.blocks, cursor)
+        match = find_block(block, draft.document.blocks, cursor)
         if match is None:
             continue  # the validator reports the missing section
         cursor = match + 1
-        if validate.classify(block) is not Action.FILL:
+        if classify(block) is not Action.FILL:
             continue
         actual = draft.document.blocks[match]
-        offset = actual.start_line - 1
-        for finding in ungrounded_numbers(actual.text, source, skeletons.blocks[index].text):
-            findings.append(Finding(finding.line + offset, finding.rule, finding.message))
-    return findings
+        yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+
+
+def ground_draft(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
+    """Numbers in the draft's model-written sections that the paper (metadata, abstract, full text) and facts do not state."""
+    return [Finding(finding.line + offset, finding.rule, finding.message)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
+            for finding in ungrounded_numbers(text, source, skeleton)]
+
+
+def draft_evidence(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Evidence]:
+    """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
+    return [replace(item, line=item.line + offset)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
+            for item in evidence(text, source, skeleton)]

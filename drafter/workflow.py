@@ -9,22 +9,31 @@ import re
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import archetype, arxiv, regen, sections, skeleton, validate
+from . import arxiv, regen
 from .arxiv import store as papercache
 from .arxiv.fulltext import Fetched, endpoints_from_env
 from .arxiv.fulltext import fetch as fetch_full_text
 from .arxiv.text import PaperText
 from .arxiv.text import estimate_tokens as estimate_text
 from .arxiv.text import fit as fit_text
+from .hugo import new_content
+from .hugo.archetypes import find_archetype, read_archetype
+from .hugo.page import PageContext, hugo_date
+from .hugo.site import SiteInfo, find_site, load_site_info
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
-from .facts import Facts, fallback_facts
+from .findings import FRONT_MATTER
+from .post import document as post
+from .post.placeholders import Action, classify
+from .validate.document import check_document
+from .validate.front_matter import front_matter_placeholders
+from .facts import Facts, fallback_facts, retitle
 from .files import read_exact, write_atomic
 from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
 from .prompts import PromptBook
@@ -77,6 +86,7 @@ class NewResult:
 
     path: Path
     draft: Draft
+    retitled: str | None = None  # the title written instead of the title-cased slug, if any
 
 
 class Session:
@@ -88,8 +98,8 @@ class Session:
         self.cwd = cwd
         self.sources = sources
         self.on_event = on_event
-        self.site = archetype.find_site(site_from)
-        self.located = archetype.find_archetype(self.site, settings.kind, absolute(sources.archetype, cwd),
+        self.site = find_site(site_from)
+        self.located = find_archetype(self.site, settings.kind, absolute(sources.archetype, cwd),
                                                 section=settings.section)
         self.archetype_path = self.located.path
         self.template = read_archetype(self.archetype_path)
@@ -181,37 +191,37 @@ class Session:
         pipeline.paper_text = self.paper_text
         return pipeline
 
-    def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
+    def page_context(self, path: Path, now: datetime) -> PageContext:
         """What the archetype's template sees, as Hugo would give it for `path`."""
         base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
+        site_info = load_site_info(self.site) if self.site else SiteInfo()
         # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
         located = self.located.name
         kind = located if located and located == self.settings.section else self.settings.kind
         bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
-        return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
+        return PageContext(content_base_name=base_name, date=hugo_date(now),
                                      section=self.settings.section, site=site_info, now=now,
                                      content_type=kind, path=bundle_path)
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        return skeleton.render_builtin(self.located, context, self.template).text
+        return new_content.render_builtin(self.located, context, self.template).text
 
-    def build(self, path: Path, now: datetime | None = None) -> skeleton.Skeleton:
+    def build(self, path: Path, now: datetime | None = None) -> new_content.Skeleton:
         """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        if skeleton.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
+        if new_content.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
             assert self.site is not None
             try:
-                return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
+                return new_content.render_hugo(self.site, self.located, context, section=self.settings.section,
                                             slug=context.content_base_name)
             except ArchetypeError:
                 if self.settings.renderer != "auto":
                     raise
                 # auto: a site Hugo cannot load here (a module not downloaded, a newer config) still gets
                 # drafter's renderer, which reports a faulty archetype itself.
-        return skeleton.render_builtin(self.located, context, self.template)
+        return new_content.render_builtin(self.located, context, self.template)
 
     def close(self) -> None:
         """Close the client stack: the recording is written (even after a failure), connections closed."""
@@ -245,7 +255,7 @@ class Run:
         self.settings = settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         self.session = Session(settings, options.cwd, options.sources, options.cwd, on_event)
-        skeleton.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
+        new_content.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
 
@@ -267,7 +277,7 @@ class Run:
     def shared_outline(self, paper: arxiv.Paper) -> list[str]:
         """The post's headings before the facts are known, so the facts request shares them with every section's."""
         provisional = fallback_facts(paper)
-        document = sections.split(self.session.render(self.output_path(self.options.slug or provisional.slug)))
+        document = post.split(self.session.render(self.output_path(self.options.slug or provisional.slug)))
         return [block.title for block in document.blocks if block.level == document.section_level]
 
     def plan(self) -> list[PlannedRequest]:
@@ -280,13 +290,22 @@ class Run:
             provisional = Facts(provisional.name, provisional.tagline, provisional.kind, self.options.slug)
         rendered = self.session.render(self.output_path(provisional.slug))
         planned = [PlannedRequest("facts", tuple(pipeline.facts_messages(paper)))]
-        document = prefill(sections.split(rendered), paper, provisional)
+        document = prefill(post.split(rendered), paper, provisional)
         outline = [b.title for b in document.blocks if b.level == document.section_level]
         for block in document.blocks:
-            if validate.classify(block) is sections.Action.FILL:
+            if classify(block) is Action.FILL:
                 messages = pipeline.section_messages(paper, provisional, outline, block.title, block.text)
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
+
+    def _retitle(self, draft: Draft, path: Path) -> str | None:
+        """The draft with a title that is only the title-cased slug ("Lora") written as the model's name ("LoRA")."""
+        if not self.settings.title_from_name:
+            return None
+        front_matter, rest = post.split_front_matter(draft.text)
+        base_name = path.parent.name if path.stem == "index" else path.stem
+        changed = retitle(front_matter, base_name, draft.facts.name) if front_matter else None
+        return changed + rest if changed is not None else None
 
     def execute(self, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
@@ -306,10 +325,13 @@ class Run:
             for target in targets:  # a bundle's files: refused before paying for the sections
                 self._refuse_overwrite(target)
             draft = pipeline.fill(paper, facts, made.text, [facts_outcome])
+            retitled = self._retitle(draft, path)
+            if retitled is not None:
+                draft = replace(draft, text=retitled)
             for target, data in targets.items():
                 write_new_bytes(target, data, overwrite=self.options.force)
             write_new_file(path, draft.text, overwrite=self.options.force)
-            return NewResult(path, draft)
+            return NewResult(path, draft, facts.name if retitled is not None else None)
         except KeyboardInterrupt:
             raise Interrupted(pipeline.answered) from None
         finally:
@@ -363,7 +385,7 @@ class DraftFile:
         # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
         self.bom = _BOM if self.text.startswith(_BOM) else ""
         self.text = self.text[len(self.bom):]
-        self.document = sections.split(self.text)
+        self.document = post.split(self.text)
 
     def front_matter(self) -> dict:
         """The draft's front matter as data ({} when it has none); one that does not parse is an error with its line."""
@@ -395,7 +417,7 @@ def section_states(draft_path: Path, cwd: Path, settings: Settings, archetype_op
     """Every part of a draft with its validation state (for `drafter sections`)."""
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
     session = Session(settings, cwd, Sources(archetype=archetype_option), draft.path.parent)
-    return regen.states(sections.split(session.render(draft.path)), draft.document)
+    return regen.states(post.split(session.render(draft.path)), draft.document)
 
 
 class RegenRun:
@@ -406,10 +428,10 @@ class RegenRun:
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
         self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event)
-        self.archetype_doc = sections.split(self.session.render(self.draft.path))
+        self.archetype_doc = post.split(self.session.render(self.draft.path))
         self.states = regen.states(self.archetype_doc, self.draft.document)
         if options.failed:
-            self.targets = [s for s in self.states if s.action is sections.Action.FILL and s.findings]
+            self.targets = [s for s in self.states if s.action is Action.FILL and s.findings]
         else:
             self.targets = regen.choose(self.states, list(options.names), str(options.draft))
 
@@ -475,14 +497,6 @@ def absolute(path: Path | None, cwd: Path) -> Path | None:
     return path if path.is_absolute() else cwd / path
 
 
-def read_archetype(path: Path) -> str:
-    """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
-    try:
-        return read_exact(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
-
-
 def write_new_file(path: Path, text: str, *, overwrite: bool) -> None:
     """Write `path` atomically; without `overwrite`, fail rather than replace a file that appeared meanwhile."""
     write_new_bytes(path, text.encode("utf-8"), overwrite=overwrite)
@@ -514,25 +528,25 @@ def check_writable(path: Path) -> None:
 
 # -- drafter check ---------------------------------------------------------------------------
 
-def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> sections.Document:
+def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> post.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
-    site = archetype.find_site(draft.path.resolve().parent)
+    site = find_site(draft.path.resolve().parent)
     section = draft_section(site, draft.path) or "posts"
     if kind is None:  # the kind `drafter new` used by default: the site's drafter.toml, else "model"
         from .settings import read_config
 
         kind = str(read_config(site).get("kind") or "model")
-    located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
-    context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
-                                    site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+    located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
+    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
+                                    site=load_site_info(site) if site else SiteInfo(),
                                     content_type=kind, section=section)
-    return sections.split(skeleton.render_builtin(located, context).text)
+    return post.split(new_content.render_builtin(located, context).text)
 
 
-def check_read_draft(draft: DraftFile, expected: sections.Document) -> list[Finding]:
+def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
     """The findings of a draft already read, against its rendered archetype (`expected`)."""
     findings = check_front_matter(expected.front_matter, draft.document.front_matter)
-    findings += validate.check_document(expected, draft.document)
+    findings += check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))
 
 
@@ -550,11 +564,11 @@ def draft_section(site: Path | None, draft: Path) -> str:
 def check_front_matter(expected: str, actual: str) -> list[Finding]:
     """The draft's front matter parses, keeps every key of the archetype's, and says `draft: true`."""
     if not actual.strip():
-        return [Finding(1, validate.FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
+        return [Finding(1, FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
     try:
         have = front_matter_data(actual)
     except FrontMatterUnparsable as error:
-        return [Finding(error.line, validate.FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
+        return [Finding(error.line, FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
     findings = []
     try:
         want = front_matter_data(expected) if expected.strip() else {}
@@ -562,11 +576,11 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
         want = {}
     for key in want:
         if key not in have:
-            findings.append(Finding(1, validate.FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
+            findings.append(Finding(1, FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
     if have.get("draft") is not True:
-        findings.append(Finding(1, validate.FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
+        findings.append(Finding(1, FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
     # `<angle>` and `[bracket]` slots in string values, each reported once even if a line repeats it.
-    findings += dict.fromkeys(validate.front_matter_placeholders(actual))
+    findings += dict.fromkeys(front_matter_placeholders(actual))
     return findings
 
 

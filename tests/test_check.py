@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter import validate, workflow
+from drafter import workflow
+from drafter import findings as rules
 from drafter.arxiv import store as papercache
 from drafter.cli import app
 
 runner = CliRunner()
 TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
-# Not 512: that is d_model in the paper's full text, which grounding now reads (issue 11).
-INVENTED = "The model was trained on 777 GPUs for a month."
+INVENTED = "The model was trained on 512 GPUs for a month."
 
 
 def replayed(tmp_path: Path, forget_paper: bool = True) -> Path:
@@ -68,7 +68,7 @@ def test_an_invented_number_fails_the_check(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '777' does not appear in the paper "
+    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '512 GPUs' does not appear in the paper "
                                           "text you were given; remove it, or use only figures the paper states (write that "
                                           "it is not reported otherwise)"]
 
@@ -78,7 +78,7 @@ def test_grounding_warn_prints_but_passes(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft), "--grounding", "warn"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '777'")
+    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '512 GPUs'")
     assert len(result.stdout.splitlines()) == 1
 
 
@@ -163,7 +163,7 @@ def test_run_code_without_torch_is_a_note(env, tmp_path):
 def test_front_matter_slots_are_reported_once_each():
     findings = workflow.check_front_matter("---\ntitle: x\n---\n", '---\ntitle: "<title>"\ndescription: "[Model Name] and [Model Name]"\n'
                                            'cover:\n    alt: "<alt text>"\ndraft: true\n---\n')
-    assert [(f.line, f.rule) for f in findings] == [(2, validate.PLACEHOLDER), (3, validate.PLACEHOLDER), (5, validate.PLACEHOLDER)]
+    assert [(f.line, f.rule) for f in findings] == [(2, rules.PLACEHOLDER), (3, rules.PLACEHOLDER), (5, rules.PLACEHOLDER)]
     assert "[Model Name]" in findings[1].message and "<alt text>" in findings[2].message
 
 
