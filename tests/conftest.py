@@ -43,6 +43,14 @@ def pack_source(folder: Path, *, extra: dict[str, bytes] | None = None) -> bytes
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limiters() -> None:
+    """Each test is a new run: arXiv's 3-second spacing is kept within a run, not across the suite's runs."""
+    from drafter.arxiv.api import reset_limiters
+
+    reset_limiters()
+
+
+@pytest.fixture(autouse=True)
 def _cache_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep drafter's caches (answers, arXiv responses) in the test's folder, never the user's cache directory."""
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / ".drafter-cache"))
@@ -63,13 +71,13 @@ class ArxivServer:
     gzipped tar. `latency` delays each kind (`fulltext_latency` both), as a far-away arXiv would.
     """
 
-    def __init__(self, fulltext_latency: float = 0.0) -> None:
+    def __init__(self, fulltext_latency: float = 0.0, api_latency: float = 0.0) -> None:
         self.requests: list[str] = []
         self.fulltext_requests: list[str] = []  # "html/<id>" and "e-print/<id>", in order
         self.overrides: dict[str, tuple[int, str]] = {}
         self.html_pages: dict[str, tuple[int, bytes]] = {}
         self.eprints: dict[str, tuple[int, bytes]] = {"1706.03762": (200, pack_source(FULLTEXT_FILES / "1706.03762"))}
-        self.latency = {"html": fulltext_latency, "e-print": fulltext_latency}  # seconds before each answer
+        self.latency = {"html": fulltext_latency, "e-print": fulltext_latency, "api": api_latency}  # s before an answer
         self.dropped_from_lists: set[str] = set()  # IDs a list request's answer leaves out, as arXiv has done
         handler = self._handler()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -143,6 +151,8 @@ class ArxivServer:
                 query = parse_qs(urlparse(self.path).query)
                 arxiv_id = query.get("id_list", [""])[0]
                 outer.requests.append(arxiv_id)
+                if outer.latency.get("api"):
+                    time.sleep(outer.latency["api"])
                 if "," in arxiv_id:
                     status, body = outer.answer_list(arxiv_id.split(","))
                 else:
