@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
+
+from .status import Status
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-class Action(str, Enum):
-    """What drafter does with a block of the archetype."""
-
-    FILL = "fill"  # holds placeholders: the model writes it
-    STRIP = "strip"  # only guidance comments beside real content: drop the comments
-    KEEP = "keep"  # nothing to fill: kept verbatim
+Action = Status  # the old name, kept while other worktrees still import it; use drafter.status.Status
 
 
 @dataclass(frozen=True)
