@@ -331,6 +331,66 @@ def list_sections(
         typer.echo(f"{state.number:>3}  {'#' * state.block.level} {state.block.title}  [{state.state}]")
 
 
+@app.command()
+def batch(
+    arxiv_ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID ...]", help="arXiv IDs or URLs of the papers.")] = None,
+    from_file: Annotated[Optional[Path], typer.Option("--from", metavar="FILE", help="Read IDs from FILE: one ID or URL a line, # comments.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", metavar="DIR", help="Write each draft to DIR/<slug>.md.")] = None,
+    poll: Annotated[float, typer.Option("--poll", metavar="SECONDS", help="Seconds between looks at a submitted job.")] = 60.0,
+    resume: Annotated[Optional[str], typer.Option("--resume", metavar="NAME", help="Go on with the batch NAME, sending nothing twice.")] = None,
+    list_batches: Annotated[bool, typer.Option("--list", help="Show the batches with their rounds and states.")] = False,
+    prepare: Annotated[Optional[Path], typer.Option("--prepare", metavar="FILE", help="Write the next round's requests to FILE (Batch input JSONL, for vllm run-batch) and stop.")] = None,
+    results: Annotated[Optional[Path], typer.Option("--results", metavar="RESULTS", help="With --resume: read the prepared round's answers (Batch output JSONL).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing drafts.")] = False,
+    archetype: Annotated[Optional[Path], typer.Option(help="Archetype file to use instead of the site's or drafter's own.")] = None,
+    kind: KindOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    max_attempts: MaxAttemptsOption = None,
+    prompts: PromptsOption = None,
+    no_cache: NoCacheOption = False,
+    grounding: GroundingOption = None,
+) -> None:
+    """Draft many papers through batch jobs (OpenAI's Batch API at its batch price, or files for vllm run-batch).
+
+    Example: drafter batch 1706.03762 2106.09685 --out-dir drafts/
+    """
+    from .batch import command, report
+    from .chat.cost import price_for
+
+    def show(progress) -> None:
+        typer.echo(report.progress_line(progress), err=True)
+
+    hooks = command.Hooks(poll=poll, on_progress=show)
+    cwd = Path.cwd()
+    try:
+        if list_batches:
+            for known in command.list_batches(cwd):
+                typer.echo(report.listing_line(known))
+            return
+        if resume:
+            if arxiv_ids or from_file:
+                raise _usage("--resume", "takes no IDs; the batch has its papers")
+            run, ended = command.resume(resume, cwd, os.environ, hooks, results=results, prepare=prepare)
+        else:
+            if results:
+                raise _usage("--results", "needs --resume NAME (the batch the results belong to)")
+            flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding}
+            options = command.BatchOptions(tuple(arxiv_ids or ()), from_file, out_dir, force, flags, prompts, archetype,
+                                           not no_cache)
+            run, ended = command.start(options, cwd, os.environ, hooks, prepare=prepare)
+    except DrafterError as error:
+        _fail(error)
+    if ended.prepared is not None:
+        typer.echo(report.prepared_line(ended))
+        return
+    for line in report.summary_lines(ended, run.settings.model, price_for(run.settings.model, run.settings.prices)):
+        typer.echo(line, err=True)
+    failed = {p.id: p.error for p in ended.state.papers if p.status == "failed"}
+    if failed or any(p.error for p in ended.state.papers):
+        raise typer.Exit(1)
+
+
 cache_app = typer.Typer(no_args_is_help=True, help="Manage the cache of validated answers.")
 app.add_typer(cache_app, name="cache")
 

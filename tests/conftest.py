@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import threading
@@ -41,6 +42,7 @@ class ArxivServer:
     def __init__(self) -> None:
         self.requests: list[str] = []
         self.overrides: dict[str, tuple[int, str]] = {}
+        self.dropped_from_lists: set[str] = set()  # IDs a list request's answer leaves out, as arXiv has done
         handler = self._handler()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -62,6 +64,14 @@ class ArxivServer:
             return 400, (ARXIV_FILES / "error-abc.xml").read_text(encoding="utf-8").replace("abc", arxiv_id)
         return 200, (ARXIV_FILES / "empty-0000.0000.xml").read_text(encoding="utf-8").replace("0000.0000", arxiv_id)
 
+    def answer_list(self, arxiv_ids: list[str]) -> tuple[int, str]:
+        """One feed holding the entry of every listed ID (as `id_list=a,b,c` gets), minus those in `dropped_from_lists`."""
+        feeds = [self.answer(i.split("v")[0] if "." in i else i) for i in arxiv_ids if i not in self.dropped_from_lists]
+        entries = [re.search(r"<entry>.*</entry>\s*", body, re.DOTALL) for status, body in feeds if status == 200]
+        empty = (ARXIV_FILES / "empty-0000.0000.xml").read_text(encoding="utf-8")
+        head, tail = empty.split("</feed>")[0], "</feed>\n"
+        return 200, head + "".join(m.group(0) for m in entries if m) + tail
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         outer = self
 
@@ -73,7 +83,10 @@ class ArxivServer:
                 query = parse_qs(urlparse(self.path).query)
                 arxiv_id = query.get("id_list", [""])[0]
                 outer.requests.append(arxiv_id)
-                status, body = outer.answer(arxiv_id.split("v")[0] if "." in arxiv_id else arxiv_id)
+                if "," in arxiv_id:
+                    status, body = outer.answer_list(arxiv_id.split(","))
+                else:
+                    status, body = outer.answer(arxiv_id.split("v")[0] if "." in arxiv_id else arxiv_id)
                 data = body.encode("utf-8")
                 self.send_response(status)
                 self.send_header("content-type", "application/atom+xml; charset=utf-8")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fakebatch import FakeBatchAPI
+
 Responder = Callable[[dict[str, Any]], str]
 
 
@@ -74,7 +76,8 @@ class FakeOpenAI:
     max_concurrent: int | None = None
     retry_after_when_busy: str = "0.05"
     faults: deque[Fault] = field(default_factory=deque)
-    received: list[Received] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)  # requests outside the Batch API, which counts its own
+    batch: FakeBatchAPI = field(default_factory=FakeBatchAPI)  # OpenAI's Batch API (tests/fakebatch.py)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -121,6 +124,28 @@ class FakeOpenAI:
                     return fault
         return None
 
+    def completion_body(self, body: dict[str, Any], finish_reason: str = "stop") -> dict[str, Any]:
+        """The chat completion answering `body` (the chat endpoint's and each Batch API line's)."""
+        content = self.responder(body)
+        if finish_reason == "length":
+            content = content[: len(content) // 3]
+        prompt = "".join(m.get("content", "") for m in body.get("messages", []))
+        prompt_tokens = _tokens(prompt)
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": _tokens(content),
+            "total_tokens": prompt_tokens + _tokens(content),
+            "prompt_tokens_details": {"cached_tokens": self._cached_tokens(prompt)},
+        }
+        return {
+            "id": f"chatcmpl-{len(self.received)}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": body.get("model", "test-model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+            "usage": usage,
+        }
+
     def _cached_tokens(self, prompt: str) -> int:
         # Simulate a provider's prefix cache: tokens (4 chars each) shared with an earlier prompt.
         with self._lock:
@@ -157,13 +182,33 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # keep test output clean
             pass
 
+        def _batch_api(self, method: str) -> bool:
+            """The Batch API's routes (tests/fakebatch.py): served there, never counted as chat requests."""
+            if not server.batch.handles(self.path):
+                return False
+            data = self.rfile.read(int(self.headers.get("content-length", "0")))
+            status, payload = server.batch.serve(method, self.path, self.headers, data, server)
+            if isinstance(payload, bytes):
+                self.send_response(status)
+                self.send_header("content-type", "application/octet-stream")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            else:
+                self._send(status, payload)
+            return True
+
         def do_GET(self) -> None:
+            if self._batch_api("GET"):
+                return
             if self.path.rstrip("/").endswith("/models"):
                 self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
             else:
                 self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
 
         def do_POST(self) -> None:
+            if self._batch_api("POST"):
+                return
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=time.monotonic(),
@@ -223,26 +268,9 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     return
                 elif fault.kind == "length":
                     finish_reason = "length"
-            content = server.responder(body)
-            if finish_reason == "length":
-                content = content[: len(content) // 3]
-            prompt = "".join(m.get("content", "") for m in body.get("messages", []))
-            prompt_tokens = _tokens(prompt)
-            usage = {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": _tokens(content),
-                "total_tokens": prompt_tokens + _tokens(content),
-                "prompt_tokens_details": {"cached_tokens": server._cached_tokens(prompt)},
-            }
+            answer = server.completion_body(body, finish_reason)
             self._release()
-            self._send(200, {
-                "id": f"chatcmpl-{len(server.received)}",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body.get("model", "test-model"),
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
-                "usage": usage,
-            })
+            self._send(200, answer)
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()

@@ -76,6 +76,14 @@ ACCEPTED = [
     ("https://arxiv.org/abs/2106.09685/", "2106.09685", None),
     ("  2106.09685\n", "2106.09685", None),
     ("\thttps://arxiv.org/abs/2106.09685v2  ", "2106.09685", 2),
+    # Issue 10 item 9: the HTML page and the export mirror's abs page, as people paste them.
+    ("https://arxiv.org/html/2106.09685v2", "2106.09685", 2),
+    ("https://arxiv.org/html/2106.09685v2/", "2106.09685", 2),
+    ("https://arxiv.org/html/2106.09685v2#S4", "2106.09685", 2),
+    ("https://arxiv.org/html/2106.09685v2/index.html", "2106.09685", 2),
+    ("arxiv.org/html/2106.09685", "2106.09685", None),
+    ("export.arxiv.org/abs/2106.09685v1", "2106.09685", 1),
+    ("http://export.arxiv.org/abs/hep-th/9901001", "hep-th/9901001", None),
 ]
 
 
@@ -108,6 +116,9 @@ REJECTED = [
     "arXiv 2106.09685",
     "2106.09685 2106.09686",
     "https://example.com/abs/2106.09685",
+    "https://arxiv.org/html/",
+    "https://arxiv.org/html/not-an-id",
+    "https://arxiv.org/list/2106.09685",
     "https://evilarxiv.org/abs/2106.09685",
     "https://arxiv.org.example.com/abs/2106.09685",
     "https://arxiv.org/list/2106.09685",

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter import papercache, validate
+from drafter import validate
+from drafter.arxiv import store as papercache
 from drafter.front_matter import check_front_matter
 from drafter.cli import app
 

@@ -18,6 +18,7 @@ class Price:
     input: float
     cached_input: float
     output: float
+    batch_discount: float = 1.0  # the share of the price a batch job pays (OpenAI's Batch API: half)
 
     def cost(self, usage: Usage) -> float:
         """The USD cost of `usage` at this price (cached tokens are part of the prompt tokens)."""
@@ -25,18 +26,22 @@ class Price:
         fresh = usage.prompt_tokens - cached
         return (fresh * self.input + cached * self.cached_input + usage.completion_tokens * self.output) / 1_000_000
 
+    def batch_cost(self, usage: Usage) -> float:
+        """The USD cost of `usage` sent through a provider's batch interface."""
+        return self.cost(usage) * self.batch_discount
+
 
 # OpenAI's list prices in USD per 1M tokens (standard tier) as drafter's authors last read them.
 # They change: check them against your provider's price page, and override any of them, or add
 # your own model, in drafter.toml:  [prices."gpt-4.1-mini"]  input = 0.4  cached_input = 0.1  output = 1.6
 LIST_PRICES: dict[str, Price] = {
-    "gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00),
-    "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
-    "gpt-4.1-nano": Price(input=0.10, cached_input=0.025, output=0.40),
-    "gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00),
-    "gpt-4o-mini": Price(input=0.15, cached_input=0.075, output=0.60),
-    "gpt-5": Price(input=1.25, cached_input=0.125, output=10.00),
-    "gpt-5-mini": Price(input=0.25, cached_input=0.025, output=2.00),
+    "gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00, batch_discount=0.5),
+    "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60, batch_discount=0.5),
+    "gpt-4.1-nano": Price(input=0.10, cached_input=0.025, output=0.40, batch_discount=0.5),
+    "gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00, batch_discount=0.5),
+    "gpt-4o-mini": Price(input=0.15, cached_input=0.075, output=0.60, batch_discount=0.5),
+    "gpt-5": Price(input=1.25, cached_input=0.125, output=10.00, batch_discount=0.5),
+    "gpt-5-mini": Price(input=0.25, cached_input=0.025, output=2.00, batch_discount=0.5),
 }
 
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")  # gpt-4.1-mini-2025-04-14 is priced as gpt-4.1-mini
@@ -66,9 +71,10 @@ def parse_prices(table: Any, where: str) -> dict[str, Price]:
     for model, entry in table.items():
         if not isinstance(entry, dict):
             raise ConfigError(where, f'[prices."{model}"] must be a table with input, cached_input and output (USD per 1M tokens)')
-        unknown = sorted(set(entry) - {"input", "cached_input", "output"})
+        unknown = sorted(set(entry) - {"input", "cached_input", "output", "batch_discount"})
         if unknown:
-            raise ConfigError(where, f'[prices."{model}"] has unknown key {unknown[0]!r}; use input, cached_input and output')
+            raise ConfigError(where, f'[prices."{model}"] has unknown key {unknown[0]!r}; use input, cached_input, output '
+                                     'and batch_discount')
         missing = [key for key in ("input", "output") if key not in entry]
         if missing:
             raise ConfigError(where, f'[prices."{model}"] needs {missing[0]} (USD per 1M tokens)')
@@ -76,5 +82,10 @@ def parse_prices(table: Any, where: str) -> dict[str, Price]:
         for key, value in values.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(where, f'[prices."{model}"] {key} must be a number of USD per 1M tokens, got {value!r}')
-        prices[str(model)] = Price(float(values["input"]), float(values["cached_input"]), float(values["output"]))
+        discount = entry.get("batch_discount", 1.0)
+        if isinstance(discount, bool) or not isinstance(discount, (int, float)) or not 0 < discount <= 1:
+            raise ConfigError(where, f'[prices."{model}"] batch_discount must be a share of the price above 0 and at most 1, '
+                                     f'got {discount!r}')
+        prices[str(model)] = Price(float(values["input"]), float(values["cached_input"]), float(values["output"]),
+                                   float(discount))
     return prices

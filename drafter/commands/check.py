@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import archetype, papercache, sections, skeleton, validate
+from .. import archetype, sections, skeleton, validate
+from ..arxiv import store as papercache
 from ..facts import facts_from_draft, prefill
 from ..findings import Finding
 from ..front_matter import check_front_matter

@@ -13,6 +13,7 @@ from ..chat.base import Message, estimate_tokens
 from ..errors import BudgetRanOut, Interrupted, OutputExists
 from ..facts import Facts, fallback_facts
 from ..pairing import outline
+from ..settings import Settings
 from ..status import Status
 from .session import Session, Sources, absolute, check_writable, write_new_file
 
@@ -61,9 +62,10 @@ class NewResult:
 class NewRun:
     """One `drafter new`: fetch, ask, validate, write."""
 
-    def __init__(self, options: NewOptions, flags: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, options: NewOptions, flags: Mapping[str, Any] | None = None,
+                 environ: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> None:
         self.options = options
-        self.session = Session(options.cwd, options.cwd, flags, options.sources, environ)
+        self.session = Session(options.cwd, options.cwd, flags or {}, options.sources, environ, settings=settings)
         self.settings = self.session.settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         skeleton.choose_renderer(self.settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request

@@ -10,7 +10,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import archetype, arxiv, papercache, skeleton
+from .. import archetype, arxiv, skeleton
+from ..arxiv import store as papercache
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
 from ..files import read_exact, write_atomic
 from ..settings import Settings, resolve
@@ -54,7 +55,8 @@ class Session:
     """One command's site, settings and archetype, found once; the paper and the model clients when asked for."""
 
     def __init__(self, cwd: Path, start: Path, flags: Mapping[str, Any], sources: Sources = Sources(),
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> None:
+        """Find the site above `start` and resolve the settings from `flags` (or take `settings` resolved already)."""
         self.cwd = cwd
         self.sources = sources
         self.environ = os.environ if environ is None else environ
@@ -64,7 +66,10 @@ class Session:
             from ..chat.cassette import recorded_model
 
             flags = {**flags, "model": recorded_model(replay)}
-        self.site, self.settings = resolve_site(start, self.environ, flags)
+        if settings is None:
+            self.site, self.settings = resolve_site(start, self.environ, flags)
+        else:  # a caller that resolved them once for many runs (drafter batch)
+            self.site, self.settings = archetype.find_site(start), settings
         self.on_event: Emit | None = None
         self.stack: ChatStack | None = None
 

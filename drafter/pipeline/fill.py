@@ -18,6 +18,7 @@ from ..grounding import paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
 from ..pairing import outline as outline_of
 from ..prompts import PromptBook
+from ..sections import Document
 from ..status import Status
 from .events import Emit, Event
 from .messages import FACTS_LABEL, facts_messages, prompt_cache_key, section_messages
@@ -78,6 +79,22 @@ class Draft:
     def attempts(self) -> int:
         """Requests answered over the whole run."""
         return sum(outcome.attempts for outcome in self.outcomes)
+
+
+@dataclass
+class Layout:
+    """A post being filled: the prefilled document, its outline, and each block's outcome once it has one."""
+
+    document: Document
+    outline: list[str]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block index
+    to_fill: list[tuple[int, sections.Block]] = field(default_factory=list)  # the blocks the model writes
+
+    def assemble(self, facts: Facts, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """The draft, once every block has its outcome: front matter, preamble, then the blocks in order."""
+        blocks = range(len(self.document.blocks))
+        text = self.document.front_matter + self.document.preamble + "".join(self.outcomes[i].text for i in blocks)
+        return Draft(text=text, facts=facts, outcomes=list(extra_outcomes or []) + [self.outcomes[i] for i in blocks])
 
 
 class Pipeline:
@@ -144,26 +161,30 @@ class Pipeline:
         self._emit(Event(FACTS_LABEL, status, conversation.attempts, tuple(last.findings), conversation.usage))
         return facts, outcome
 
-    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
-        """Fill every block of the rendered archetype that needs it; keep or strip the others."""
+    def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
+        """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
         document = prefill(sections.split(rendered), paper, facts)
-        outline = outline_of(document)
-        outcomes: dict[int, Outcome] = {}
-        to_fill = []
+        laid = Layout(document, outline_of(document))
         for index, block in enumerate(document.blocks):
             need = validate.classify(block)
             if need is Status.KEEP:
-                outcomes[index] = Outcome(block.title, Status.KEEP, block.text)
+                laid.outcomes[index] = Outcome(block.title, Status.KEEP, block.text)
                 self._emit(Event(block.title, Status.KEEP))
             elif need is Status.STRIP:
-                outcomes[index] = Outcome(block.title, Status.STRIP, sections.strip_comments(block.text))
+                laid.outcomes[index] = Outcome(block.title, Status.STRIP, sections.strip_comments(block.text))
                 self._emit(Event(block.title, Status.STRIP))
             else:
-                to_fill.append((index, block))
+                laid.to_fill.append((index, block))
+        return laid
+
+    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """Fill every block of the rendered archetype that needs it, all at once; keep or strip the others."""
+        laid = self.layout(paper, facts, rendered)
+        outline, outcomes = laid.outline, laid.outcomes
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
         try:
             futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
-                       for index, block in to_fill}
+                       for index, block in laid.to_fill}
             for index, future in futures.items():
                 try:
                     outcomes[index] = future.result()
@@ -176,9 +197,7 @@ class Pipeline:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        text = document.front_matter + document.preamble + "".join(outcomes[i].text for i in range(len(document.blocks)))
-        ordered = list(extra_outcomes or []) + [outcomes[i] for i in range(len(document.blocks))]
-        return Draft(text=text, facts=facts, outcomes=ordered)
+        return laid.assemble(facts, extra_outcomes)
 
     def _guarded(self, work: Callable[..., Outcome], *args: object) -> Outcome:
         """Run one section's work; a fatal error stops the other workers before their next request.

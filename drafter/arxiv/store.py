@@ -6,14 +6,14 @@ the draft's `arxiv:` key holds; `drafter check` reads it from there and fetches 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import arxiv
-from .files import cache_root
-from .errors import ArxivUnavailable, DrafterError
+from drafter.errors import ArxivUnavailable, DrafterError
+from drafter.files import cache_root, write_atomic
+
+from . import api, feed
+from .ids import ArxivId
 
 
 class PaperUnavailable(DrafterError):
@@ -40,26 +40,22 @@ def store(paper_id: str, body: str, environ: Mapping[str, str]) -> None:
     """Keep a feed that parsed; a cache that cannot be written is skipped, never fatal."""
     path = path_for(paper_id, environ)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(body)
-        os.replace(temporary, path)
+        write_atomic(path, body)
     except OSError:
         pass
 
 
-def load(arxiv_id: arxiv.ArxivId, api_base: str, environ: Mapping[str, str]) -> arxiv.Paper:
+def load(arxiv_id: ArxivId, api_base: str, environ: Mapping[str, str]) -> feed.Paper:
     """The paper from the disk cache, else from the API (then cached); no network and no copy is PaperUnavailable."""
     path = path_for(str(arxiv_id), environ)
     try:
-        return arxiv.parse_feed(path.read_text(encoding="utf-8"), arxiv_id)
+        return feed.parse_feed(path.read_text(encoding="utf-8"), arxiv_id)
     except (OSError, UnicodeDecodeError, DrafterError):
         pass  # no copy, or a damaged one: fetch it again
     try:
-        response = arxiv.fetch_feed(arxiv_id, api_base, attempts=1, timeout=15.0)
+        response = api.fetch_feed(arxiv_id, api_base, attempts=1, timeout=15.0)
     except ArxivUnavailable as error:
         raise PaperUnavailable(str(arxiv_id), f"no cached copy and {error.reason}") from None
-    paper = arxiv.paper_from_response(response, arxiv_id)
+    paper = feed.paper_from_response(response, arxiv_id)
     store(str(arxiv_id), response.body, environ)
     return paper

@@ -1,0 +1,133 @@
+"""The I/O of `drafter batch`: read the IDs, fetch the papers, create or load the state, and drive the rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .. import archetype, arxiv
+from ..errors import InputFileError
+from ..settings import Settings, resolve
+from ..commands.session import Sources, absolute
+from . import state
+from .errors import BatchUsageError
+from .papers import fetch_papers
+from .run import BatchRun, Ended, Progress, ProviderFactory
+from .state import FAILED, BatchState, PaperEntry
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What `drafter batch` was asked to do for a new batch."""
+
+    ids: tuple[str, ...] = ()
+    from_file: Path | None = None
+    out_dir: Path | None = None
+    force: bool = False
+    flags: Mapping[str, Any] = field(default_factory=dict)  # settings flags (model, base_url, max_attempts, ...)
+    prompts: Path | None = None
+    archetype: Path | None = None
+    use_cache: bool = True
+
+
+@dataclass
+class Hooks:
+    """How the run waits and shows progress (tests inject the sleep and the provider)."""
+
+    poll: float = 60.0
+    on_progress: Callable[[Progress], None] | None = None
+    sleep: Callable[[float], None] | None = None
+    provider_factory: ProviderFactory | None = None
+
+
+def read_ids(ids: tuple[str, ...], from_file: Path | None, cwd: Path) -> list[arxiv.ArxivId]:
+    """The papers to draft: the arguments, then --from FILE (one ID or URL a line, # comments); duplicates once."""
+    texts = list(ids)
+    if from_file is not None:
+        path = absolute(from_file, cwd)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputFileError(str(from_file), f"cannot be read ({error})") from None
+        texts += [line.split("#", 1)[0].strip() for line in lines]
+    parsed: dict[str, arxiv.ArxivId] = {}
+    for text in texts:
+        if text:
+            arxiv_id = arxiv.parse_id(text)
+            parsed.setdefault(arxiv_id.base, arxiv_id)
+    if not parsed:
+        raise BatchUsageError("drafter batch", "no paper given; pass arXiv IDs, --from FILE, --resume NAME or --list")
+    return list(parsed.values())
+
+
+def start(options: BatchOptions, cwd: Path, environ: Mapping[str, str], hooks: Hooks,
+          prepare: Path | None = None, now: datetime | None = None) -> tuple[BatchRun, Ended]:
+    """Create a batch for the papers and drive it (to the end, or to the prepared file)."""
+    ids = read_ids(options.ids, options.from_file, cwd)
+    site = archetype.find_site(cwd)
+    flags = {name: (str(value) if isinstance(value, Path) else value) for name, value in options.flags.items()
+             if value is not None}
+    flags.update({"prompts": str(absolute(options.prompts, cwd)) if options.prompts else None,
+                  "archetype": str(absolute(options.archetype, cwd)) if options.archetype else None,
+                  "use_cache": options.use_cache})
+    settings, sources = _settings(site, environ, flags)
+    when = (now or datetime.now()).astimezone()
+    directory = state.folder(site, cwd)
+    name = _free_name(directory, state.new_name(when))
+    papers, failures = fetch_papers(ids, settings.arxiv_api, environ)
+    entries = []
+    for arxiv_id in ids:
+        paper = papers.get(str(arxiv_id))
+        entries.append(PaperEntry(str(arxiv_id), paper.arxiv_id if paper else "", FAILED if paper is None else state.PENDING,
+                                  error=failures.get(str(arxiv_id), "")))
+    batch = BatchState(name=name, created=when.isoformat(), now=when.isoformat(), cwd=str(cwd), flags=flags,
+                       out_dir=str(absolute(options.out_dir, cwd)) if options.out_dir else None, force=options.force,
+                       mode="files" if prepare is not None else "api", papers=entries)
+    run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
+                   provider_factory=hooks.provider_factory, papers={key: p for key, p in papers.items()},
+                   **({"sleep": hooks.sleep} if hooks.sleep else {}))
+    run.save()
+    return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None)
+
+
+def resume(name: str, cwd: Path, environ: Mapping[str, str], hooks: Hooks, results: Path | None = None,
+           prepare: Path | None = None) -> tuple[BatchRun, Ended]:
+    """Go on with a batch from its state file, sending nothing already submitted or answered."""
+    site = archetype.find_site(cwd)
+    directory = state.folder(site, cwd)
+    batch = state.load(directory, name)
+    if results is not None and batch.mode != "files":
+        raise BatchUsageError("--results", f"batch {name} runs on the Batch API, not on prepared files")
+    settings, sources = _settings(archetype.find_site(Path(batch.cwd)), environ, dict(batch.flags))
+    run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
+                   provider_factory=hooks.provider_factory, **({"sleep": hooks.sleep} if hooks.sleep else {}))
+    return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None,
+                            results=absolute(results, cwd) if results else None)
+
+
+def list_batches(cwd: Path) -> list[BatchState]:
+    """Every batch in the state folder of the current site (or folder)."""
+    directory = state.folder(archetype.find_site(cwd), cwd)
+    return [state.load(directory, name) for name in state.names(directory)]
+
+
+def _settings(site: Path | None, environ: Mapping[str, str], flags: dict[str, Any]) -> tuple[Settings, Sources]:
+    flags = dict(flags)
+    prompts, chosen, use_cache = flags.pop("prompts", None), flags.pop("archetype", None), flags.pop("use_cache", True)
+    settings = resolve(site, environ, flags)
+    return settings, Sources(prompts=Path(prompts) if prompts else None, archetype=Path(chosen) if chosen else None,
+                             use_cache=use_cache)
+
+
+def _free_name(directory: Path, name: str) -> str:
+    taken = set(state.names(directory))
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name}-{number}" in taken:
+        number += 1
+    return f"{name}-{number}"
+

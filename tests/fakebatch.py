@@ -1,0 +1,176 @@
+"""OpenAI's Batch API on the local test server: /v1/files (multipart upload, content) and /v1/batches.
+
+Each line of a job is answered by the same responder and usage the chat endpoint uses
+(`fakeopenai.completion_body`), when the job completes: after `polls_until_done` retrievals or
+`seconds_until_done` seconds. Faults are scripted: a line that errors, a job that expires or is
+cancelled by the provider. `run_batch` stands in for `vllm run-batch -i IN -o OUT`.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from fakeopenai import FakeOpenAI
+
+
+@dataclass
+class Job:
+    """One batch job as the server keeps it."""
+
+    id: str
+    input_file_id: str
+    created: float
+    metadata: dict[str, str]
+    status: str = "validating"
+    polls: int = 0
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    total: int = 0
+    completed: int = 0
+    failed: int = 0
+    fate: str = "completed"  # how it ends: "completed", "expired" (half answered), "cancelled" (half answered)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "object": "batch", "endpoint": "/v1/chat/completions", "input_file_id": self.input_file_id,
+                "completion_window": "24h", "created_at": int(self.created), "status": self.status,
+                "output_file_id": self.output_file_id, "error_file_id": self.error_file_id, "metadata": self.metadata,
+                "request_counts": {"total": self.total, "completed": self.completed, "failed": self.failed}}
+
+
+@dataclass
+class FakeBatchAPI:
+    """The Batch API's state and scripted faults; `FakeOpenAI.batch` holds one."""
+
+    polls_until_done: int = 1  # retrievals that still see the job in progress
+    seconds_until_done: float = 0.0
+    failing_lines: list[str] = field(default_factory=list)  # a line whose body holds this text errors (once each)
+    fates: list[str] = field(default_factory=list)  # the next jobs end this way, in order ("expired", "cancelled")
+    files: dict[str, bytes] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    uploads: int = 0
+    lines_received: list[str] = field(default_factory=list)  # every custom_id of every uploaded file, in order
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def fail_line(self, text: str) -> None:
+        """The next line whose request contains `text` comes back with an error."""
+        self.failing_lines.append(text)
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    def handles(self, path: str) -> bool:
+        """Tell whether a request path belongs to the Batch API."""
+        return path.startswith("/v1/files") or path.startswith("/v1/batches")
+
+    def serve(self, method: str, path: str, headers: Any, body: bytes, server: "FakeOpenAI") -> tuple[int, Any]:
+        """Answer one request: (status, JSON payload or raw bytes)."""
+        parts = path.split("?")[0].rstrip("/").split("/")[2:]  # after /v1
+        with self._lock:
+            if method == "POST" and parts == ["files"]:
+                return 200, self._upload(headers, body)
+            if method == "GET" and len(parts) == 3 and parts[0] == "files" and parts[2] == "content":
+                data = self.files.get(parts[1])
+                return (200, data) if data is not None else (404, _error("no such file"))
+            if method == "POST" and parts == ["batches"]:
+                request = json.loads(body)
+                if request.get("input_file_id") not in self.files:
+                    return 400, _error("no such input file")
+                job = Job(f"batch_{next(self._ids)}", request["input_file_id"], time.time(), request.get("metadata") or {},
+                          fate=self.fates.pop(0) if self.fates else "completed")
+                job.total = len(self.files[job.input_file_id].splitlines())
+                self.jobs[job.id] = job
+                return 200, job.as_json()
+            if method == "GET" and len(parts) == 2 and parts[0] == "batches":
+                job = self.jobs.get(parts[1])
+                if job is None:
+                    return 404, _error("no such batch")
+                job.polls += 1
+                self._progress(job, server)
+                return 200, job.as_json()
+            if method == "POST" and len(parts) == 3 and parts[0] == "batches" and parts[2] == "cancel":
+                job = self.jobs.get(parts[1])
+                if job is None:
+                    return 404, _error("no such batch")
+                if job.status not in ("completed", "expired", "cancelled", "failed"):
+                    job.fate = "cancelled"
+                    self._finish(job, server)
+                return 200, job.as_json()
+        return 404, _error(f"no route {method} {path}")
+
+    def _upload(self, headers: Any, body: bytes) -> dict[str, Any]:
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"content-type: " + headers["content-type"].encode() + b"\r\n\r\n" + body)
+        fields = {part.get_param("name", header="content-disposition"): part for part in message.iter_parts()}
+        data = fields["file"].get_payload(decode=True)
+        file_id = f"file-{next(self._ids)}"
+        self.files[file_id] = data
+        self.uploads += 1
+        self.lines_received += [json.loads(line)["custom_id"] for line in data.splitlines() if line.strip()]
+        return {"id": file_id, "object": "file", "bytes": len(data), "created_at": int(time.time()),
+                "filename": fields["file"].get_filename() or "input.jsonl", "purpose": "batch", "status": "processed"}
+
+    def _progress(self, job: Job, server: "FakeOpenAI") -> None:
+        if job.status in ("completed", "expired", "cancelled", "failed"):
+            return
+        job.status = "in_progress"
+        if job.polls > self.polls_until_done and time.time() - job.created >= self.seconds_until_done:
+            self._finish(job, server)
+
+    def _finish(self, job: Job, server: "FakeOpenAI") -> None:
+        lines = [json.loads(line) for line in self.files[job.input_file_id].splitlines() if line.strip()]
+        answered = lines if job.fate == "completed" else lines[: len(lines) // 2]
+        outputs, errors = [], []
+        for number, line in enumerate(lines):
+            if number >= len(answered):
+                if job.fate == "expired":
+                    errors.append(_error_line(line, "batch_expired", "This request could not be executed before the completion window expired."))
+                continue  # a cancelled job's unfinished lines are simply not in any file
+            failing = next((text for text in self.failing_lines if text in json.dumps(line["body"])), None)
+            if failing is not None:
+                self.failing_lines.remove(failing)
+                errors.append({"id": f"batch_req_{number}", "custom_id": line["custom_id"], "error": None,
+                               "response": {"status_code": 500, "request_id": f"req_{number}",
+                                            "body": {"error": {"message": "scripted line failure", "type": "server_error"}}}})
+                continue
+            outputs.append(answer_line(line, server.completion_body, number))
+        job.completed, job.failed = len(outputs), len(errors)
+        if outputs:
+            job.output_file_id = f"file-{next(self._ids)}"
+            self.files[job.output_file_id] = "".join(json.dumps(o) + "\n" for o in outputs).encode()
+        if errors:
+            job.error_file_id = f"file-{next(self._ids)}"
+            self.files[job.error_file_id] = "".join(json.dumps(e) + "\n" for e in errors).encode()
+        job.status = job.fate
+
+
+def answer_line(line: dict[str, Any], completion_body: Callable[[dict[str, Any]], dict[str, Any]], number: int) -> dict[str, Any]:
+    """One line of the Batch output format answering one input line."""
+    return {"id": f"batch_req_{number}", "custom_id": line["custom_id"], "error": None,
+            "response": {"status_code": 200, "request_id": f"req_{number}", "body": completion_body(line["body"])}}
+
+
+def _error_line(line: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    return {"id": "batch_req_x", "custom_id": line["custom_id"], "response": None, "error": {"code": code, "message": message}}
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "invalid_request_error"}}
+
+
+def run_batch(input_path: Path, output_path: Path, completion_body: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """A stand-in for `vllm run-batch -i INPUT -o OUTPUT`: answer every line of a prepared file; the lines written."""
+    lines = [json.loads(line) for line in input_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    output_path.write_text("".join(json.dumps(answer_line(line, completion_body, n)) + "\n" for n, line in enumerate(lines)),
+                           encoding="utf-8")
+    return len(lines)
