@@ -1,38 +1,97 @@
-"""Grounding: every number a generated section states must come from the source text it was written from.
+"""Grounding: every figure a generated section states must come from the source text it was written from.
 
-A model that writes "trained on 8 GPUs for 12 hours" when the abstract says "3.5 days on eight GPUs" is
-inventing; the validator cannot judge prose, but it can check that each figure in the prose appears in the
-source. Numbers in code, math, link targets and list numbering are not claims; numbers the archetype's
-own block holds ("Component 1", "Innovation 2") are structure.
+A model that writes "trained on 8 GPUs for 12 hours" when the paper says "3.5 days on eight GPUs" is
+inventing; the validator cannot judge prose, but it can check that each figure in the prose is stated in
+the source, with the same scale and unit: "12 days" is not grounded by "12 hours", "1.5 billion" not by
+"1.5 million", "3%" not by "3 times".
+
+What counts as a claim (the README's Validator section states the same rule):
+- a number written in digits ("8 GPUs", "10,000", "4.5M", "35.2 BLEU"), except a bare 0 or 1 ("close to 1");
+- a spelled-out number attached to a measure word or a scale word ("eight GPUs", "twelve hours", "ten times
+  fewer", "two million tokens").
+A spelled-out count that describes structure ("two sub-layers", "three ways", "one of the", "a pair of
+matrices") is prose. Numbers in code, math, link targets, list numbering, model names (GPT-3) and reference
+entries are not claims; numbers the archetype's own block holds ("Component 1") are structure.
+
+The source is indexed once per text (cached): the value, the unit word that follows it and where it stands
+(its `#` section and sentence), so `evidence` can say where the paper states each figure.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .findings import UNGROUNDED_NUMBER, Finding
-from .validate import blank_comments, mask_inline, scan
+from .textscan import blank_comments, mask_inline, scan
 
-_UNITS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-          "seven": 7, "eight": 8, "nine": 9}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# -- vocabulary ------------------------------------------------------------------------------
+
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _DIGIT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9,
            "t": 10**12, "trillion": 10**12}
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion")
 
-# A figure: 1,000 / 28.4 / 2014, not glued to a word before it (v7, x2, d_512) nor part of a dotted run (.5).
+
+def _family(canonical: str, *words: str) -> dict[str, str]:
+    return {word: canonical for word in (canonical, *words)}
+
+
+# Unit and measure words, each mapped to its unit: two figures match only with the same unit (or where one
+# side has none). The time units are distinct units: 12 hours are not 12 days.
+_UNITS: dict[str, str] = {
+    **_family("second", "seconds", "sec", "secs", "s"), **_family("millisecond", "milliseconds", "ms"),
+    **_family("minute", "minutes", "min", "mins"), **_family("hour", "hours", "hr", "hrs", "h"),
+    **_family("day", "days"), **_family("week", "weeks"), **_family("month", "months"), **_family("year", "years"),
+    **_family("gpu", "gpus"), **_family("tpu", "tpus"), **_family("core", "cores"), **_family("machine", "machines"),
+    **_family("node", "nodes"), **_family("accelerator", "accelerators"), **_family("chip", "chips"),
+    **_family("times", "time", "x", "×", "fold"), **_family("percent", "%", "pct"),
+    **_family("point", "points", "pp"),
+    **_family("parameter", "parameters", "params", "param"), **_family("token", "tokens"),
+    **_family("word", "words"), **_family("sentence", "sentences"), **_family("example", "examples"),
+    **_family("sample", "samples"), **_family("image", "images"), **_family("document", "documents"),
+    **_family("step", "steps"), **_family("epoch", "epochs"), **_family("iteration", "iterations"),
+    **_family("update", "updates"), **_family("gb", "gib"), **_family("mb", "mib"), **_family("tb", "tib"),
+    **_family("flops", "flop", "gflops", "tflops", "pflops", "petaflops", "teraflops"),
+    **_family("bleu"), **_family("rouge"), **_family("accuracy"), **_family("f1"), **_family("perplexity", "ppl"),
+    # Structure: matched as units when written in digits ("6 layers" is not grounded by "6 heads"), but a
+    # spelled-out count of them is prose ("two sub-layers", "a two-layer network").
+    **_family("layer", "layers", "sub-layer", "sub-layers", "sublayer", "sublayers"), **_family("head", "heads"),
+    **_family("block", "blocks"), **_family("dimension", "dimensions"),
+}
+_STRUCTURE_UNITS = frozenset({"layer", "head", "block", "dimension"})
+# Metrics are also read before the figure: "a BLEU score of 28.4" states 28.4 BLEU.
+_METRICS = frozenset({"bleu", "rouge", "accuracy", "f1", "perplexity"})
+# Metrics given in percent: "95.2% accuracy" and "an accuracy of 95.2" state the same figure.
+_PERCENT_LIKE = frozenset({"percent", "accuracy", "f1"})
+
+# -- patterns --------------------------------------------------------------------------------
+
+# A figure: 1,000 / 28.4 / 1e-4 / 2014, not glued to a word or dotted run before it (v7, d_512, .5), with an
+# optional scale (175B, 1.5 million) and percent or times sign (25%, 25\%, 3x, 3×).
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<value>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|[kKMBT]\b)?(?P<percent>\s?%|\s?percent\b)?"
+    r"(?<![\w.])(?P<value>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+    r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|[kKMBT]\b)?"
+    r"(?P<sign>\s?(?:\\?%|percent\b|per cent\b)|\s?×|x(?!\w))?"
 )
-_WORD_NUMBER = re.compile(
-    r"\b(?P<tens>" + "|".join(_TENS) + r")(?:[- ](?P<unit>" + "|".join(_DIGIT_WORDS) + r"))?\b"
-    r"|\b(?P<word>" + "|".join(_UNITS) + r")\b",
+_SPELLED = re.compile(
+    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[- ](?P<unit>" + "|".join(_DIGIT_WORDS) + r"))?"
+    r"|(?P<word>" + "|".join([*_TEENS, *_DIGIT_WORDS]) + r"))\b"
+    r"(?P<scale>[- ](?:hundred|" + "|".join(_SCALE_WORDS) + r")\b)?",
     re.IGNORECASE,
 )
-_SOURCE_WORD = re.compile(r"\b(one|single|" + "|".join(list(_UNITS) + list(_TENS)) + r"|hundred|thousand)\b", re.IGNORECASE)
+# "single" and "hundred" in a source state 1 and 100 ("a single GPU", "a hundred examples").
+_SOURCE_WORDS = re.compile(r"\b(single|hundred)\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]*-?[ \t]*(?P<word>[A-Za-z][A-Za-z0-9]*|%|×)")
+# A name-like word between a figure and its unit is skipped: "8 NVIDIA P100 GPUs" is 8 GPUs.
+_NAME_LIKE = re.compile(r"(?:[A-Za-z]*\d[A-Za-z0-9]*|[A-Z]{2,}[A-Za-z]*)$")
+_METRIC_BEFORE = re.compile(r"\b(" + "|".join(_METRICS) + r")(?:\s+score)?\s*(?:of|=|:|is|at|was)?\s*$", re.IGNORECASE)
 # Model and metric names carry numbers that are names, not measurements: GPT-3, ResNet-50, Llama-2, BLEU-4, top-1.
 _NAMED = re.compile(r"\b(?:[A-Za-z]*[A-Z][A-Za-z]*|top)-\d+(?:\.\d+)?\b")
 _URL = re.compile(r"\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -41,77 +100,189 @@ _LIST_NUMBER = re.compile(r"^(\s*)(\d+)([.)]\s)")
 _FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_CITATION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*(?:\]\(https?://|\barXiv:\s*\d)")
+# A LaTeX comment: a % at the start of a line, or after a space and before a space or the line's end, unless
+# it follows a number ("25 %" is a percent; "25%", "25\\%" and "Acc (%)" are not comments).
+_LATEX_COMMENT = re.compile(r"^[ \t]*(?<!\\)%[^\n]*|(?<![\d\\] )(?<=[ \t])%(?=[ \t]|$)[^\n]*", re.MULTILINE)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One figure in a text: where it is, as written (with its unit), its value and its unit (None if none)."""
+
+    start: int
+    written: str
+    value: Decimal
+    unit: str | None
+    claim: bool  # a claim to ground, by the rule above (a spelled-out count of structure is not)
+    mantissa: Decimal | None = None  # the figure before its scale: 175 of "175B"
 
 
 def _decimal(text: str) -> Decimal | None:
     try:
-        return Decimal(text.replace(",", "")).normalize()
+        return Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
 
 
-def _claims(text: str) -> list[tuple[str, set[Decimal], bool]]:
-    """Return (as written, values it may stand for, is a percentage) for each figure in a prose line."""
+def _unit_after(text: str, end: int) -> tuple[str | None, int]:
+    """Return the unit word after position `end` (skipping up to two name-like words) and where it ends."""
+    position = end
+    for _ in range(3):
+        match = _NEXT_WORD.match(text, position)
+        if match is None:
+            return None, end
+        word = match.group("word")
+        unit = _UNITS.get(word.lower())
+        if unit is not None:
+            return unit, match.end()
+        if not _NAME_LIKE.match(word):
+            return None, end
+        position = match.end()
+    return None, end
+
+
+def _spelled_value(match: re.Match[str]) -> tuple[Decimal, str]:
+    if match.group("tens"):
+        number = _TENS[match.group("tens").lower()] + (_DIGIT_WORDS[match.group("unit").lower()] if match.group("unit") else 0)
+    else:
+        word = match.group("word").lower()
+        number = _TEENS.get(word) or _DIGIT_WORDS[word]
+    scale = (match.group("scale") or "").strip(" -").lower()
+    multiplier = 100 if scale == "hundred" else _SCALES.get(scale, 1)
+    return Decimal(number * multiplier), scale
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Return every figure of `text` (digits and spelled-out numbers) with its value, unit and whether it is a claim."""
     found = []
     for match in _NUMBER.finditer(text):
         value = _decimal(match.group("value"))
         if value is None:
             continue
-        values = {value}
         scale = (match.group("scale") or "").strip().lower()
+        sign = (match.group("sign") or "").strip().lstrip("\\")
+        end = match.end()
+        mantissa = None
         if scale in _SCALES:
-            values.add((value * _SCALES[scale]).normalize())
-        found.append((match.group(0).strip(), values, bool(match.group("percent"))))
-    for match in _WORD_NUMBER.finditer(text):
-        if match.group("tens"):
-            number = _TENS[match.group("tens").lower()] + (_DIGIT_WORDS[match.group("unit").lower()] if match.group("unit") else 0)
+            mantissa, value = value, value * _SCALES[scale]
+        if sign:
+            unit = "percent" if sign in ("%", "percent", "per cent") else "times"
         else:
-            number = _UNITS[match.group("word").lower()]
-        found.append((match.group(0), {Decimal(number)}, False))
+            unit, end = _unit_after(text, end)
+            if unit is None:
+                before = _METRIC_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                unit = before.group(1).lower() if before else None
+        bare_constant = unit is None and mantissa is None and value in (0, 1)  # "close to 1", "from 0 to 1"
+        found.append(Quantity(match.start(), text[match.start():end].strip(), value, unit, not bare_constant, mantissa))
+    for match in _SPELLED.finditer(text):
+        value, scale = _spelled_value(match)
+        unit, end = _unit_after(text, match.end())
+        # "one" is the article of counting ("one token at a time", "one of the"), never a figure on its own.
+        one = (match.group("word") or "").lower() == "one"
+        claim = bool(scale) or (unit is not None and unit not in _STRUCTURE_UNITS and not one)
+        found.append(Quantity(match.start(), text[match.start():end if unit else match.end()], value, unit, claim))
     return found
 
 
-def source_numbers(source: str) -> tuple[set[Decimal], set[Decimal]]:
-    """Return every number the source states (digits and number words, scaled forms too), and those given as percentages."""
-    values: set[Decimal] = set()
-    percents: set[Decimal] = set()
-    # A timestamp states its year, not figures: 2017-06-12T17:57:34Z grounds 2017, not 6, 12 or 57.
-    source = _TIMESTAMP.sub(lambda m: m.group(1), source)
-    for match in re.finditer(r"(?<![A-Za-z])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)", source):
-        value = _decimal(match.group(0))
-        if value is None:
-            continue
-        values.add(value)
-        after = source[match.end(): match.end() + 12].lower()
-        scale = re.match(r"\s?(thousand|million|billion|trillion|k|m|b|t)\b", after)
-        if scale:
-            values.add((value * _SCALES[scale.group(1)]).normalize())
-        if re.match(r"\s?(%|percent\b)", after):
-            percents.add(value)
-    for match in _WORD_NUMBER.finditer(source):
-        if match.group("tens"):
-            values.add(Decimal(_TENS[match.group("tens").lower()] + (_DIGIT_WORDS[match.group("unit").lower()] if match.group("unit") else 0)))
-        else:
-            values.add(Decimal(_UNITS[match.group("word").lower()]))
-    for match in _SOURCE_WORD.finditer(source):
-        word = match.group(1).lower()
-        values.add(Decimal({"one": 1, "single": 1, "hundred": 100, "thousand": 1000}.get(word, _UNITS.get(word, _TENS.get(word, 0)))))
-    return values, percents
+# -- the source, indexed once ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statement:
+    """Where the source states a figure: its section heading and the sentence holding it."""
+
+    section: str
+    sentence: str
 
 
-def _grounded(values: set[Decimal], percent: bool, known: set[Decimal], percents: set[Decimal]) -> bool:
-    if values & known:
-        return True
-    for value in values:
-        if percent and (value / 100).normalize() in known:  # 95.2% for a source's 0.952
-            return True
-        if not percent and value < 1 and (value * 100).normalize() in percents:  # 0.952 for a source's 95.2%
-            return True
-    return False
+class SourceIndex:
+    """The figures a source text states, by value, with their units and positions; built once per text."""
+
+    def __init__(self, source: str) -> None:
+        # A timestamp states its year, not figures: 2017-06-12T17:57:34Z grounds 2017, not 6, 12 or 57.
+        # Comments are not the paper: an HTML or LaTeX comment is blanked (same length, so positions hold).
+        text = _TIMESTAMP.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 4), blank_comments(source))
+        self.text = _LATEX_COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+        # A model name states no figure, in the source as in the answer: GPT-3 grounds neither "3%" nor "3 times".
+        unnamed = _NAMED.sub(lambda m: " " * len(m.group(0)), self.text)
+        self.by_value: dict[Decimal, list[tuple[str | None, int]]] = {}
+        for quantity in quantities(unnamed):
+            self._add(quantity.value, quantity.unit, quantity.start)
+            if quantity.mantissa is not None:
+                self._add(quantity.mantissa, "scaled", quantity.start)
+        for match in _SOURCE_WORDS.finditer(unnamed):
+            unit, _ = _unit_after(unnamed, match.end())
+            self._add(Decimal(1 if match.group(1).lower() == "single" else 100), unit, match.start())
+        self._headings = [(m.start(), m.group("title")) for m in _HEADING.finditer(self.text)]
+        self._heading_starts = [start for start, _ in self._headings]
+
+    def _add(self, value: Decimal, unit: str | None, start: int) -> None:
+        self.by_value.setdefault(value, []).append((unit, start))
+
+    def find(self, quantity: Quantity) -> int | None:
+        """Return where the source states `quantity` with a compatible unit, or None."""
+        readings = [(quantity.value, quantity.unit)]
+        if quantity.unit == "percent":  # 95.2% for a source's 0.952
+            readings.append((quantity.value / 100, "fraction"))
+        elif quantity.unit is None or quantity.unit in _METRICS:
+            if 0 < quantity.value < 1:  # 0.952 for a source's 95.2%
+                readings.append((quantity.value * 100, "of-percent"))
+        compatible = None
+        for value, unit in readings:
+            for stated_unit, start in self.by_value.get(value, ()):
+                if stated_unit == unit:
+                    return start  # the same figure with the same unit: the best evidence
+                if compatible is None and _compatible(unit, stated_unit):
+                    compatible = start
+        return compatible
+
+    def statement(self, start: int) -> Statement:
+        """Return the section heading and the sentence around position `start` of the source."""
+        index = bisect.bisect_right(self._heading_starts, start) - 1
+        section = self._headings[index][1] if index >= 0 else "the paper's metadata"
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", start)
+        line = self.text[line_start: len(self.text) if line_end < 0 else line_end]
+        offset = start - line_start
+        begin = 0
+        for match in _SENTENCE_END.finditer(line):
+            if match.start() >= offset:
+                return Statement(section, _clip(line[begin:match.start()].strip(), offset - begin))
+            begin = match.end()
+        return Statement(section, _clip(line[begin:].strip(), offset - begin))
 
 
-_CITATION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*(?:\]\(https?://|\barXiv:\s*\d)")
+def _clip(sentence: str, around: int, limit: int = 240) -> str:
+    """Return `sentence`, cut to about `limit` characters around position `around` when it is longer."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= limit:
+        return sentence
+    start = max(0, min(around - limit // 2, len(sentence) - limit))
+    return ("…" if start else "") + sentence[start:start + limit].strip() + ("…" if start + limit < len(sentence) else "")
 
+
+def _compatible(unit: str | None, stated: str | None) -> bool:
+    """Whether a figure with `unit` is grounded by a source figure with the unit `stated` (None: no unit)."""
+    if unit == "fraction":  # the percent read as a fraction: the source's 0.952, bare or of a metric
+        return stated is None or stated in _METRICS
+    if unit == "of-percent":
+        return stated == "percent"
+    if unit is None:
+        return True  # a bare figure ("rank 8") is grounded by the value stated with any unit
+    if unit in _PERCENT_LIKE and stated in _PERCENT_LIKE:
+        return True  # "95.2% accuracy" and "an accuracy of 95.2"
+    return stated is None or stated == unit
+
+
+@lru_cache(maxsize=8)
+def source_index(source: str) -> SourceIndex:
+    """Return the index of `source`'s figures, built once per text (the same paper serves every section)."""
+    return SourceIndex(source)
+
+
+# -- the answer ------------------------------------------------------------------------------
 
 def claim_lines(text: str, *, skip_table_data: bool = False) -> list[tuple[int, str]]:
     """Return (line number, text) of the prose that states claims: code, math, URLs, comments and list numbers removed."""
@@ -139,31 +310,96 @@ def claim_lines(text: str, *, skip_table_data: bool = False) -> list[tuple[int, 
     return out
 
 
+def _structure(skeleton: str) -> set[tuple[Decimal, str | None]]:
+    """Return (value, unit) of every number, digits or words, in the skeleton's own prose and headings."""
+    values: set[tuple[Decimal, str | None]] = set()
+    for _, text in claim_lines(skeleton, skip_table_data=True):
+        for quantity in quantities(text):
+            values.add((quantity.value, quantity.unit))
+            if quantity.mantissa is not None:
+                values.add((quantity.mantissa, None))
+    return values
+
+
+def _is_structure(quantity: Quantity, structure: set[tuple[Decimal, str | None]]) -> bool:
+    """Whether the skeleton holds this number: bare ("Component 3"), or with the same unit."""
+    if quantity.unit is None:
+        return any(value == quantity.value for value, _ in structure)
+    return (quantity.value, quantity.unit) in structure
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where the source states one figure of an answer: `stated` None when it does not (or it is structure)."""
+
+    line: int
+    written: str
+    stated: Statement | None
+    structure: bool = False  # the number belongs to the archetype's own block, not to the paper
+
+    def describe(self) -> str:
+        """Return the one-line explanation `drafter check --explain` prints."""
+        if self.structure:
+            return f'line {self.line}: "{self.written}" — part of the archetype\'s own text'
+        if self.stated is None:
+            return f'line {self.line}: "{self.written}" — not stated in the paper'
+        return f'line {self.line}: "{self.written}" — stated in {self.stated.section}: "{self.stated.sentence}"'
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the JSON form `drafter check --format json --explain` lists: section and sentence null when not stated."""
+        return {"line": self.line, "number": self.written, "stated": self.stated is not None, "structure": self.structure,
+                "section": self.stated and self.stated.section, "sentence": self.stated and self.stated.sentence}
+
+
+def evidence(answer: str, source: str, skeleton: str) -> list[Evidence]:
+    """Return, for each figure `answer` claims, where `source` states it (section and sentence), in order."""
+    index = source_index(source)
+    structure = _structure(skeleton)
+    out = []
+    for number, text in claim_lines(answer):
+        for quantity in sorted(quantities(text), key=lambda q: q.start):
+            if not quantity.claim:
+                continue
+            if _is_structure(quantity, structure):
+                out.append(Evidence(number, quantity.written, None, structure=True))
+                continue
+            start = index.find(quantity)
+            out.append(Evidence(number, quantity.written, None if start is None else index.statement(start)))
+    return out
+
+
 def ungrounded_numbers(answer: str, source: str, skeleton: str) -> list[Finding]:
     """Return a finding for each number in the prose and tables of `answer` that `source` does not state.
 
     `source` is the text the section was written from (title, authors, dates, abstract, comment, journal
-    reference, arXiv ID, facts). Numbers in `skeleton`'s own prose and headings count as structure; the
-    figures in its sample table rows do not (they are exactly what a model must not copy).
+    reference, arXiv ID, facts, and the paper's text where it was fetched). Numbers in `skeleton`'s own
+    prose and headings count as structure; the figures in its sample table rows do not (they are exactly
+    what a model must not copy).
     """
-    known, percents = source_numbers(source)
-    structure: set[Decimal] = set()
-    for _, text in claim_lines(skeleton, skip_table_data=True):
-        for _, values, _ in _claims(text):
-            structure |= values
+    index = source_index(source)
+    structure = _structure(skeleton)
     findings = []
     for number, text in claim_lines(answer):
-        for written, values, percent in _claims(text):
-            if values & structure or _grounded(values, percent, known, percents):
+        for quantity in sorted(quantities(text), key=lambda q: q.start):
+            if not quantity.claim or _is_structure(quantity, structure):
                 continue
-            findings.append(Finding(number, UNGROUNDED_NUMBER,
-                                    f"the number {written!r} does not appear in the paper text you were given; remove it, "
-                                    "or use only figures the paper states (write that it is not reported otherwise)"))
+            if index.find(quantity) is None:
+                findings.append(Finding(number, UNGROUNDED_NUMBER,
+                                        f"the number {quantity.written!r} does not appear in the paper text you were given; "
+                                        "remove it, or use only figures the paper states (write that it is not reported otherwise)"))
     return findings
 
 
-def paper_source(paper, *extra: str) -> str:
-    """Return the grounding source of a paper: its metadata and abstract, plus any `extra` text (facts, full text)."""
-    parts = [paper.title, ", ".join(paper.author_names), paper.published, paper.updated, paper.abstract,
-             paper.comment or "", paper.journal_ref or "", paper.arxiv_id, paper.base_id, paper.doi or ""]
-    return "\n".join(part for part in [*parts, *extra] if part)
+def paper_source(paper, *extra: str, full_text: str = "") -> str:
+    """Return the grounding source of a paper: its metadata and abstract, the `extra` text (facts), and the full text.
+
+    Each part sits under a `#` heading (Metadata, Abstract, Facts) so evidence can name where a figure is
+    stated; `full_text`, the paper as Markdown, brings its own section headings.
+    """
+    metadata = [paper.title, ", ".join(paper.author_names), paper.published, paper.updated, paper.comment or "",
+                paper.journal_ref or "", paper.arxiv_id, paper.base_id, paper.doi or ""]
+    parts = ["# Metadata", *metadata, "# Abstract", paper.abstract]
+    extras = [part for part in extra if part]
+    if extras:
+        parts += ["# Facts", *extras]
+    return "\n".join(part for part in [*parts, full_text] if part)

@@ -37,57 +37,17 @@ from .findings import (  # noqa: F401  (re-exported: callers name rules as valid
     Finding,
 )
 from .sections import Action, Block, Heading
+from .textscan import FENCE as _FENCE, Line, blank as _blank, blank_comments, mask_code_spans, mask_inline, scan
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 SLOT = re.compile(r"(?<![!\\\]])\[(?!\^)([^\[\]\n]+)\](?![(\[])")
 _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 _TASK_BOX = re.compile(r"^[ xX]$")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 _SAMPLE_IDENTIFIER = re.compile(r"\b(ModelName|MyModel|YourModel|[a-z]+\d+)\b")
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of Markdown with what it sits inside."""
-
-    number: int
-    text: str
-    zone: str  # "prose", "code", "math" or "fence" (a fence delimiter itself)
-
-
-def scan(text: str) -> list[Line]:
-    """Tag every line of `text` with whether it is prose, code, display math or a fence line."""
-    lines: list[Line] = []
-    fence: str | None = None
-    in_math = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            closing = fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence)
-            if closing and line.strip() == fence_match.group(1):
-                fence = None
-                lines.append(Line(number, line, "fence"))
-            else:
-                lines.append(Line(number, line, "code"))
-            continue
-        if fence_match and not in_math:
-            fence = fence_match.group(1)
-            lines.append(Line(number, line, "fence"))
-            continue
-        stripped = line.strip()
-        if stripped == "$$":
-            in_math = not in_math
-            lines.append(Line(number, line, "fence"))
-            continue
-        if in_math:
-            lines.append(Line(number, line, "math"))
-            continue
-        lines.append(Line(number, line, "prose"))
-    return lines
 
 
 def bracket_slots(line: str) -> list[str]:
@@ -355,46 +315,6 @@ def _check_block(expected: Block, actual: Block) -> list[Finding]:
         if action is Action.STRIP:
             local += [f for f in check_content(sections.strip_comments(expected.text), actual.text) if f.rule == COMMENT]
     return [Finding(f.line + offset, f.rule, f.message) for f in local]
-
-
-# -- inline spans ----------------------------------------------------------------------------
-
-_CODE_SPAN = re.compile(r"(`+)([^`].*?)(?<!`)\1(?!`)")
-_DISPLAY_MATH_SPAN = re.compile(r"(?<!\\)\$\$[^\n]*?\$\$")
-_MATH_SPAN = re.compile(r"(?<![\\$])\$(?!\$)(?:\\.|[^$\\\n])+\$")
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def mask_code_spans(line: str) -> str:
-    """Return `line` with inline code spans blanked out (same length, so columns stay put)."""
-    return _CODE_SPAN.sub(_blank, line)
-
-
-def mask_inline(line: str) -> str:
-    """Return `line` with inline code and inline math blanked out: what renders as Markdown and HTML."""
-    return _MATH_SPAN.sub(_blank, _DISPLAY_MATH_SPAN.sub(_blank, mask_code_spans(line)))
-
-
-def blank_comments(text: str) -> str:
-    """Blank out HTML comments (an unclosed one runs to the end), keeping line breaks; linear time."""
-    if "<!--" not in text:
-        return text
-    out = []
-    position = 0
-    while True:
-        start = text.find("<!--", position)
-        if start < 0:
-            out.append(text[position:])
-            break
-        end = text.find("-->", start + 4)
-        end = len(text) if end < 0 else end + 3
-        out.append(text[position:start])
-        out.append(re.sub(r"[^\n]", " ", text[start:end]))
-        position = end
-    return "".join(out)
 
 
 # -- safety: raw HTML, shortcodes, script links ------------------------------------------------

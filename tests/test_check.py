@@ -68,7 +68,7 @@ def test_an_invented_number_fails_the_check(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '512' does not appear in the paper "
+    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '512 GPUs' does not appear in the paper "
                                           "text you were given; remove it, or use only figures the paper states (write that "
                                           "it is not reported otherwise)"]
 
@@ -78,7 +78,7 @@ def test_grounding_warn_prints_but_passes(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft), "--grounding", "warn"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '512'")
+    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '512 GPUs'")
     assert len(result.stdout.splitlines()) == 1
 
 

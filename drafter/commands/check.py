@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from ..arxiv import store as papercache
 from ..facts import facts_from_draft, prefill
 from ..findings import Finding
 from ..front_matter import check_front_matter
-from ..grounding import paper_source, ungrounded_numbers
+from ..grounding import Evidence, evidence, paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
 from ..pairing import pair
 from ..status import Status
@@ -32,20 +32,31 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)  # grounding findings in --grounding warn
     notes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)  # with --explain: where the paper states each number
 
 
 def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = None, kind: str | None = None,
-                grounding: str = "error", run_code: bool = False, environ: Mapping[str, str] | None = None,
-                requires: Sequence[str] = ("torch",), code_timeout: float | None = None) -> CheckReport:
-    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked."""
+                grounding: str = "error", run_code: bool = False, explain: bool = False,
+                environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
+                code_timeout: float | None = None) -> CheckReport:
+    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
+
+    With `explain`, the report also says for every number of the model-written sections where the paper
+    states it (needs grounding).
+    """
     environ = os.environ if environ is None else environ
     path = absolute(draft_path, cwd)
     site, settings = resolve_site(path.resolve().parent, environ, {})
     draft = DraftFile(path, draft_path)
     expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind)
     report = CheckReport(check_read_draft(draft, expected))
-    failing, warnings = Grounding(grounding).split(lambda: ground_draft(
-        expected, draft, papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)))
+    mode = Grounding(grounding)
+    paper = None
+    if mode is not Grounding.OFF:
+        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
+        if explain:
+            report.evidence = draft_evidence(expected, draft, paper)
+    failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper))
     report.findings += failing
     report.warnings += warnings
     if run_code:
@@ -88,8 +99,8 @@ def draft_section(site: Path | None, draft: Path) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
-    """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state.
+def _filled_blocks(expected: sections.Document, draft: DraftFile, paper):
+    """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
     (name and tagline from its lead heading). Only blocks the model fills are judged, against the archetype's
@@ -98,12 +109,22 @@ def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[F
     facts = facts_from_draft(expected, draft.document, paper, draft.slug)
     source = paper_source(paper, facts.name, facts.tagline, facts.kind)
     skeletons = prefill(expected, paper, facts)
-    findings: list[Finding] = []
     for index, match in pair(expected, draft.document):
         if match is None or validate.classify(expected.blocks[index]) is not Status.FILL:
             continue  # a missing section is the validator's finding
         actual = draft.document.blocks[match]
-        offset = actual.start_line - 1
-        for finding in ungrounded_numbers(actual.text, source, skeletons.blocks[index].text):
-            findings.append(Finding(finding.line + offset, finding.rule, finding.message))
-    return findings
+        yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+
+
+def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
+    """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state."""
+    return [Finding(finding.line + offset, finding.rule, finding.message)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for finding in ungrounded_numbers(text, source, skeleton)]
+
+
+def draft_evidence(expected: sections.Document, draft: DraftFile, paper) -> list[Evidence]:
+    """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
+    return [replace(item, line=item.line + offset)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for item in evidence(text, source, skeleton)]

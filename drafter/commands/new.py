@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import arxiv, sections, skeleton, validate
 from ..chat.base import Message, estimate_tokens
 from ..errors import BudgetRanOut, Interrupted, OutputExists
-from ..facts import Facts, fallback_facts
+from ..facts import Facts, fallback_facts, retitle
 from ..pairing import outline
 from ..settings import Settings
 from ..status import Status
@@ -57,6 +57,7 @@ class NewResult:
     draft: Draft
     budget_ran_out: BudgetRanOut | None = None
     code: RunResult | None = None
+    retitled: str | None = None  # the title written instead of the title-cased slug, if any
 
 
 class NewRun:
@@ -108,6 +109,15 @@ class NewRun:
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
 
+    def _retitle(self, draft: Draft, path: Path) -> str | None:
+        """The draft with a title that is only the title-cased slug ("Lora") written as the model's name ("LoRA")."""
+        if not self.settings.title_from_name:
+            return None
+        front_matter, rest = sections.split_front_matter(draft.text)
+        base_name = path.parent.name if path.stem == "index" else path.stem
+        changed = retitle(front_matter, base_name, draft.facts.name) if front_matter else None
+        return changed + rest if changed is not None else None
+
     def execute(self, on_event: Emit | None = None, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
         self.session.on_event = on_event
@@ -124,10 +134,14 @@ class NewRun:
             for target in targets:  # a bundle's files: refused before paying for the sections
                 self._refuse_overwrite(target)
             draft = pipeline.fill(paper, facts, made.text, [facts_outcome])
+            retitled = self._retitle(draft, path)
+            if retitled is not None:
+                draft = replace(draft, text=retitled)
             for target, data in targets.items():
                 write_new_file(target, data, overwrite=self.options.force)
             write_new_file(path, draft.text, overwrite=self.options.force)
-            result = NewResult(path, draft, self._budget_ran_out(path, draft))
+            result = NewResult(path, draft, self._budget_ran_out(path, draft),
+                               retitled=facts.name if retitled is not None else None)
         except KeyboardInterrupt:
             raise Interrupted(pipeline.answered) from None
         finally:
