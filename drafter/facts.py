@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 
 from .arxiv import Paper
 from .findings import Finding
-from .sections import Document
-from .validate import SLOT, heading_pattern
+from .post.document import Document
+from .post.placeholders import SLOT
+from .validate.headings import heading_pattern
 
 FACTS_RULE = "facts"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

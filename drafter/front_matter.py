@@ -6,18 +6,18 @@ import json
 import re
 import tomllib
 
-from . import validate
-from .findings import Finding
+from .findings import FRONT_MATTER, Finding
+from .validate.front_matter import front_matter_placeholders
 
 
 def check_front_matter(expected: str, actual: str) -> list[Finding]:
     """The draft's front matter parses, keeps every key of the archetype's, and says `draft: true`."""
     if not actual.strip():
-        return [Finding(1, validate.FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
+        return [Finding(1, FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
     try:
         have = front_matter_data(actual)
     except FrontMatterUnparsable as error:
-        return [Finding(error.line, validate.FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
+        return [Finding(error.line, FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
     findings = []
     try:
         want = front_matter_data(expected) if expected.strip() else {}
@@ -25,11 +25,11 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
         want = {}
     for key in want:
         if key not in have:
-            findings.append(Finding(1, validate.FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
+            findings.append(Finding(1, FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
     if have.get("draft") is not True:
-        findings.append(Finding(1, validate.FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
+        findings.append(Finding(1, FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
     # `<angle>` and `[bracket]` slots in string values, each reported once even if a line repeats it.
-    findings += dict.fromkeys(validate.front_matter_placeholders(actual))
+    findings += dict.fromkeys(front_matter_placeholders(actual))
     return findings
 
 

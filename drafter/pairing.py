@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import validate
 from .findings import Finding
-from .sections import Block, Document
+from .post.document import Block, Document
+from .post.placeholders import classify
 from .status import Status
+from .validate.section import find_block, validate_section
 
 
 def pair(archetype: Document, draft: Document) -> list[tuple[int, int | None]]:
@@ -23,7 +24,7 @@ def pair(archetype: Document, draft: Document) -> list[tuple[int, int | None]]:
     pairs: list[tuple[int, int | None]] = []
     cursor = 0
     for index, expected in enumerate(archetype.blocks):
-        match = validate.find_block(expected, draft.blocks, cursor)
+        match = find_block(expected, draft.blocks, cursor)
         if match is not None:
             cursor = match + 1
         pairs.append((index, match))
@@ -59,8 +60,8 @@ def states(archetype: Document, draft: Document) -> list[SectionState]:
     result = []
     for index, block in enumerate(draft.blocks):
         expected = paired.get(index)
-        action = validate.classify(expected) if expected is not None else None
-        findings = validate.validate_section(expected.text, block.text) if action is Status.FILL else []
+        action = classify(expected) if expected is not None else None
+        findings = validate_section(expected.text, block.text) if action is Status.FILL else []
         result.append(SectionState(index + 1, index, block, expected, action, findings))
     return result
 

@@ -8,7 +8,7 @@ from enum import Enum
 class Status(str, Enum):
     """The state of one part of a post, from its archetype block's needs to the end of its run."""
 
-    # What the archetype's block needs (validate.classify, `drafter archetype inspect`).
+    # What the archetype's block needs (post.placeholders.classify, `drafter archetype inspect`).
     FILL = "fill"  # holds placeholders: the model writes it
     METADATA = "metadata"  # holds only placeholders drafter fills from the paper's metadata
     STRIP = "strip"  # only guidance comments beside real content: the comments are dropped

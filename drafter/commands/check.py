@@ -12,7 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import archetype, sections, skeleton, validate
+from .. import archetype, skeleton
+from ..post import document as post
+from ..post.placeholders import classify
+from ..validate.document import check_document
 from ..arxiv import store as papercache
 from ..facts import facts_from_draft, prefill
 from ..findings import Finding
@@ -71,20 +74,20 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
 
 
 def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_option: Path | None,
-                      kind: str) -> sections.Document:
+                      kind: str) -> post.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
     section = draft_section(site, draft.path) or "posts"
     located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
     context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
                                     site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
                                     content_type=kind, section=section)
-    return sections.split(skeleton.render_builtin(located, context).text)
+    return post.split(skeleton.render_builtin(located, context).text)
 
 
-def check_read_draft(draft: DraftFile, expected: sections.Document) -> list[Finding]:
+def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
     """The findings of a draft already read, against its rendered archetype (`expected`)."""
     findings = check_front_matter(expected.front_matter, draft.document.front_matter)
-    findings += validate.check_document(expected, draft.document)
+    findings += check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))
 
 
@@ -99,7 +102,7 @@ def draft_section(site: Path | None, draft: Path) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _filled_blocks(expected: sections.Document, draft: DraftFile, paper):
+def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
     """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
@@ -110,20 +113,20 @@ def _filled_blocks(expected: sections.Document, draft: DraftFile, paper):
     source = paper_source(paper, facts.name, facts.tagline, facts.kind)
     skeletons = prefill(expected, paper, facts)
     for index, match in pair(expected, draft.document):
-        if match is None or validate.classify(expected.blocks[index]) is not Status.FILL:
+        if match is None or classify(expected.blocks[index]) is not Status.FILL:
             continue  # a missing section is the validator's finding
         actual = draft.document.blocks[match]
         yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
+def ground_draft(expected: post.Document, draft: DraftFile, paper) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state."""
     return [Finding(finding.line + offset, finding.rule, finding.message)
             for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
             for finding in ungrounded_numbers(text, source, skeleton)]
 
 
-def draft_evidence(expected: sections.Document, draft: DraftFile, paper) -> list[Evidence]:
+def draft_evidence(expected: post.Document, draft: DraftFile, paper) -> list[Evidence]:
     """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
     return [replace(item, line=item.line + offset)
             for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import arxiv, sections
+from .. import arxiv
+from ..post import document as post
 from ..errors import InputFileError
 from ..files import read_exact
 from ..front_matter import FrontMatterUnparsable, front_matter_data
@@ -29,7 +30,7 @@ class DraftFile:
         # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
         self.bom = _BOM if self.text.startswith(_BOM) else ""
         self.text = self.text[len(self.bom):]
-        self.document = sections.split(self.text)
+        self.document = post.split(self.text)
 
     def front_matter(self) -> dict:
         """The draft's front matter as data ({} when it has none); one that does not parse is an error with its line."""

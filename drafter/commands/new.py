@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import arxiv, sections, skeleton, validate
+from .. import arxiv, skeleton
+from ..post import document as post
+from ..post.placeholders import classify
 from ..chat.base import Message, estimate_tokens
 from ..errors import BudgetRanOut, Interrupted, OutputExists
 from ..facts import Facts, fallback_facts, retitle
@@ -100,11 +102,11 @@ class NewRun:
         prompts = self.session.prompts
         paper = self.session.paper(self.arxiv_id)
         provisional = self._facts(fallback_facts(paper))
-        document = prefill(sections.split(self.session.render(self.output_path(provisional.slug))), paper, provisional)
+        document = prefill(post.split(self.session.render(self.output_path(provisional.slug))), paper, provisional)
         headings = outline(document)
         planned = [PlannedRequest(FACTS_LABEL, tuple(facts_messages(prompts, paper)))]
         for block in document.blocks:
-            if validate.classify(block) is Status.FILL:
+            if classify(block) is Status.FILL:
                 messages = section_messages(prompts, paper, provisional, headings, block.title, block.text)
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
@@ -113,7 +115,7 @@ class NewRun:
         """The draft with a title that is only the title-cased slug ("Lora") written as the model's name ("LoRA")."""
         if not self.settings.title_from_name:
             return None
-        front_matter, rest = sections.split_front_matter(draft.text)
+        front_matter, rest = post.split_front_matter(draft.text)
         base_name = path.parent.name if path.stem == "index" else path.stem
         changed = retitle(front_matter, base_name, draft.facts.name) if front_matter else None
         return changed + rest if changed is not None else None

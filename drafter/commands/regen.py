@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import sections
+from ..post import document as post
 from ..errors import Interrupted, SectionNotFound
 from ..facts import facts_from_draft
 from ..pairing import SectionState, outline, splice, states
@@ -80,7 +80,7 @@ class RegenRun:
         self.session = Session(options.cwd, path.parent, flags, options.sources, environ)
         self.draft = DraftFile(path, options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
-        self.archetype_doc = sections.split(self.session.render(self.draft.path))
+        self.archetype_doc = post.split(self.session.render(self.draft.path))
         self.states = states(self.archetype_doc, self.draft.document)
         if options.failed:
             self.targets = [s for s in self.states if s.action is Status.FILL and s.findings]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import sections
+from ..post import document as post
 from ..pairing import SectionState, states
 from .draft import DraftFile
 from .session import Session, Sources, absolute
@@ -18,4 +18,4 @@ def section_states(draft_path: Path, cwd: Path, flags: Mapping[str, Any], archet
     path = absolute(draft_path, cwd)
     session = Session(cwd, path.parent, flags, Sources(archetype=archetype_option), environ)
     draft = DraftFile(path, draft_path)
-    return states(sections.split(session.render(draft.path)), draft.document)
+    return states(post.split(session.render(draft.path)), draft.document)

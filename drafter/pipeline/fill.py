@@ -7,7 +7,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .. import sections, validate
+from ..post import document as post
+from ..post.markdown import strip_comments
+from ..post.placeholders import classify
 from ..arxiv import Paper
 from ..chat.base import ChatClient, Usage
 from ..chat.cache import ResponseCache
@@ -18,8 +20,9 @@ from ..grounding import paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
 from ..pairing import outline as outline_of
 from ..prompts import PromptBook
-from ..sections import Document
+from ..post.document import Document
 from ..status import Status
+from ..validate.section import validate_section
 from .events import Emit, Event
 from .messages import FACTS_LABEL, facts_messages, prompt_cache_key, section_messages
 from .reask import Aborted, Attempt, Conversation, Judge, ask_until_valid
@@ -88,7 +91,7 @@ class Layout:
     document: Document
     outline: list[str]
     outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block index
-    to_fill: list[tuple[int, sections.Block]] = field(default_factory=list)  # the blocks the model writes
+    to_fill: list[tuple[int, post.Block]] = field(default_factory=list)  # the blocks the model writes
 
     def assemble(self, facts: Facts, extra_outcomes: list[Outcome] | None = None) -> Draft:
         """The draft, once every block has its outcome: front matter, preamble, then the blocks in order."""
@@ -163,15 +166,15 @@ class Pipeline:
 
     def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
         """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
-        document = prefill(sections.split(rendered), paper, facts)
+        document = prefill(post.split(rendered), paper, facts)
         laid = Layout(document, outline_of(document))
         for index, block in enumerate(document.blocks):
-            need = validate.classify(block)
+            need = classify(block)
             if need is Status.KEEP:
                 laid.outcomes[index] = Outcome(block.title, Status.KEEP, block.text)
                 self._emit(Event(block.title, Status.KEEP))
             elif need is Status.STRIP:
-                laid.outcomes[index] = Outcome(block.title, Status.STRIP, sections.strip_comments(block.text))
+                laid.outcomes[index] = Outcome(block.title, Status.STRIP, strip_comments(block.text))
                 self._emit(Event(block.title, Status.STRIP))
             else:
                 laid.to_fill.append((index, block))
@@ -211,7 +214,7 @@ class Pipeline:
             self._abort.set()
             raise
 
-    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: sections.Block) -> Outcome:
+    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: post.Block) -> Outcome:
         """Have the model write one block; on failure keep the archetype's text."""
         messages = section_messages(self.prompts, paper, facts, outline, block.title, block.text, self.hint)
         conversation = Conversation(block.title, index, messages, prompt_cache_key(paper))
@@ -220,7 +223,7 @@ class Pipeline:
 
         def judge(answer: str) -> list[Finding]:
             failing, _ = self.grounding.split(lambda: ungrounded_numbers(answer, source, block.text))
-            found = set(validate.validate_section(block.text, answer)) | set(failing)
+            found = set(validate_section(block.text, answer)) | set(failing)
             return sorted(found, key=lambda finding: (finding.line, finding.rule, finding.message))
 
         last = self._ask(conversation, judge)
