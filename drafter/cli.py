@@ -317,10 +317,10 @@ def archetype_show(
       drafter archetype show archetypes/model.md --name lora
       drafter archetype show archetypes/paper --section papers   # a bundle archetype
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.show(path, Path.cwd(), name, section), nl=False)
+        typer.echo(new_content.show(path, Path.cwd(), name, section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -337,10 +337,10 @@ def archetype_inspect(
       drafter archetype inspect archetypes/model.md
       drafter archetype inspect themes/PaperMod/archetypes/default.md
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.inspect_file(path, Path.cwd(), section), nl=False)
+        typer.echo(new_content.inspect_file(path, Path.cwd(), section), nl=False)
     except DrafterError as error:
         _fail(error)
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import archetype, skeleton
+from ..hugo import new_content
+from ..hugo.archetypes import find_archetype
+from ..hugo.page import PageContext, hugo_date
+from ..hugo.site import SiteInfo, load_site_info
 from ..post import document as post
 from ..post.placeholders import classify
 from ..validate.document import check_document
@@ -77,11 +80,11 @@ def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_
                       kind: str) -> post.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
     section = draft_section(site, draft.path) or "posts"
-    located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
-    context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
-                                    site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+    located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
+    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
+                                    site=load_site_info(site) if site else SiteInfo(),
                                     content_type=kind, section=section)
-    return post.split(skeleton.render_builtin(located, context).text)
+    return post.split(new_content.render_builtin(located, context).text)
 
 
 def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import arxiv, skeleton
+from .. import arxiv
+from ..hugo import new_content
 from ..post import document as post
 from ..post.placeholders import classify
 from ..chat.base import Message, estimate_tokens
@@ -71,7 +72,7 @@ class NewRun:
         self.session = Session(options.cwd, options.cwd, flags or {}, options.sources, environ, settings=settings)
         self.settings = self.session.settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
-        skeleton.choose_renderer(self.settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
+        new_content.choose_renderer(self.settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
 

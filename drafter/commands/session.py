@@ -10,10 +10,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import archetype, arxiv, skeleton
+from .. import arxiv
+from ..hugo import new_content
+from ..hugo.archetypes import Located, find_archetype, read_archetype
+from ..hugo.page import PageContext, hugo_date
+from ..hugo.site import SiteInfo, find_site, load_site_info
 from ..arxiv import store as papercache
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
-from ..files import read_exact, write_atomic
+from ..files import write_atomic
 from ..settings import Settings, resolve
 from ..status import Status
 
@@ -47,7 +51,7 @@ def absolute(path: Path | None, cwd: Path) -> Path | None:
 
 def resolve_site(start: Path, environ: Mapping[str, str], flags: Mapping[str, Any]) -> tuple[Path | None, Settings]:
     """The Hugo site above `start` (or None) and the settings from its drafter.toml, the environment and the flags."""
-    site = archetype.find_site(start)
+    site = find_site(start)
     return site, resolve(site, environ, flags)
 
 
@@ -69,14 +73,14 @@ class Session:
         if settings is None:
             self.site, self.settings = resolve_site(start, self.environ, flags)
         else:  # a caller that resolved them once for many runs (drafter batch)
-            self.site, self.settings = archetype.find_site(start), settings
+            self.site, self.settings = find_site(start), settings
         self.on_event: Emit | None = None
         self.stack: ChatStack | None = None
 
     @cached_property
-    def located(self) -> archetype.Located:
+    def located(self) -> Located:
         """The archetype, looked up as Hugo does (or --archetype), on first use."""
-        return archetype.find_archetype(self.site, self.settings.kind, absolute(self.sources.archetype, self.cwd),
+        return find_archetype(self.site, self.settings.kind, absolute(self.sources.archetype, self.cwd),
                                         section=self.settings.section)
 
     @cached_property
@@ -140,50 +144,42 @@ class Session:
                         concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
                         grounding=self.settings.grounding)
 
-    def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
+    def page_context(self, path: Path, now: datetime) -> PageContext:
         """What the archetype's template sees, as Hugo would give it for `path`."""
         base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
+        site_info = load_site_info(self.site) if self.site else SiteInfo()
         # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
         located = self.located.name
         kind = located if located and located == self.settings.section else self.settings.kind
         bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
-        return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
+        return PageContext(content_base_name=base_name, date=hugo_date(now),
                                      section=self.settings.section, site=site_info, now=now,
                                      content_type=kind, path=bundle_path)
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        return skeleton.render_builtin(self.located, context, self.template).text
+        return new_content.render_builtin(self.located, context, self.template).text
 
-    def build(self, path: Path, now: datetime | None = None) -> skeleton.Skeleton:
+    def build(self, path: Path, now: datetime | None = None) -> new_content.Skeleton:
         """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        if skeleton.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
+        if new_content.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
             assert self.site is not None
             try:
-                return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
+                return new_content.render_hugo(self.site, self.located, context, section=self.settings.section,
                                             slug=context.content_base_name)
             except ArchetypeError:
                 if self.settings.renderer != "auto":
                     raise
                 # auto: a site Hugo cannot load here (a module not downloaded, a newer config) still gets
                 # drafter's renderer, which reports a faulty archetype itself.
-        return skeleton.render_builtin(self.located, context, self.template)
+        return new_content.render_builtin(self.located, context, self.template)
 
     def close(self) -> None:
         """Close the client stack: the recording is written (even after a failure), connections closed."""
         if self.stack is not None:
             self.stack.close()
-
-
-def read_archetype(path: Path) -> str:
-    """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
-    try:
-        return read_exact(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
 
 
 def write_new_file(path: Path, data: str | bytes, *, overwrite: bool) -> None:
