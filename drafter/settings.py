@@ -12,6 +12,7 @@ import tomllib
 from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
 from .chat.cost import Price, parse_prices
 from .errors import ConfigError
+from .grounding_mode import MODES as GROUNDING_MODES
 
 CONFIG_FILE = "drafter.toml"
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -32,9 +33,9 @@ class Settings:
     prompts_dir: Path | None = None
     max_attempts: int = 3
     concurrency: int = 16  # every section of a wave at once, up to 16
-    grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "warn" reports, "off" allows
     source: str = "full"  # what the model is shown: "full" (the paper's text, else the abstract) or "abstract"
     max_source_tokens: int = 10_000  # the paper's text in the shared prompt: fits a 16k context with the answer
+    grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "warn" reports, "off" allows
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
     run_code_timeout: float = 60.0  # --run-code: seconds the Implementation's code may run
@@ -118,7 +119,7 @@ _EXPECTED = {
     "str": ("a string", '{name} = "text"'),
     "bool": ("true or false", "{name} = false"),
 }
-_CHOICES = {"grounding": ("error", "warn", "off"), "renderer": ("auto", "hugo", "builtin"), "source": ("full", "abstract")}
+_CHOICES = {"grounding": GROUNDING_MODES, "renderer": ("auto", "hugo", "builtin"), "source": ("full", "abstract")}
 _KINDS = {f.name: f.type.replace(" | None", "") for f in fields(Settings)}
 
 

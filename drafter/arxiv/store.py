@@ -45,11 +45,7 @@ def store(paper_id: str, body: str, environ: Mapping[str, str]) -> None:
     """Keep a feed that parsed; a cache that cannot be written is skipped, never fatal."""
     path = path_for(paper_id, environ)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(body)
-        os.replace(temporary, path)
+        write_atomic(path, body)
     except OSError:
         pass
 
