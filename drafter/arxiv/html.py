@@ -10,7 +10,9 @@ parser in C): see the README for why.
 from __future__ import annotations
 
 import re
+import threading
 
+from .latex import first_author
 from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, role_of, with_roles
 
 _LEVELS = {"ltx_section": 1, "ltx_appendix": 1, "ltx_bibliography": 1, "ltx_chapter": 1, "ltx_subsection": 2,
@@ -37,6 +39,7 @@ def read(data: bytes) -> list[Section]:
     document = tree.css_first("article.ltx_document") or tree.css_first(".ltx_document") or tree.css_first(".ltx_page_main")
     if document is None:
         raise HtmlUnreadable("the page has no LaTeXML document (no ltx_document element)")
+    _NAMES.names = _bibliography_names(tree)
     reader = _Reader()
     reader.walk(document)
     sections = [s for s in reader.finish() if s.text.strip() or s.level == 1]
@@ -108,7 +111,8 @@ class _Reader:
             self.blocks.append(_table(node))
             return
         if "ltx_biblist" in classes:
-            self.blocks.append("\n".join(_inline(item) for item in node.css("li")))
+            # Without LaTeXML's "[12]" tags: a citation number is not a figure of the paper.
+            self.blocks.append("\n".join("- " + _inline(item, skip={"ltx_tag"}) for item in node.css("li")))
             return
         if tag in ("ul", "ol"):
             items = [node_ for node_ in node.iter(include_text=False) if node_.tag == "li"]
@@ -169,6 +173,9 @@ def _collect(node, parts: list[str], skip: set[str]) -> None:
         if tag == "br":
             parts.append(" ")
             continue
+        if tag == "cite":
+            parts.append(_citation(child))
+            continue
         inner = []
         _collect(child, inner, skip)
         text = "".join(inner)
@@ -182,6 +189,45 @@ def _collect(node, parts: list[str], skip: set[str]) -> None:
             parts.append(" " + text + " ")
         else:
             parts.append(text)
+
+
+_NAMES = threading.local()  # bibliography id -> first author's surname, for the page being read
+
+
+def _citation(node) -> str:
+    """A citation as words: "[12]" or "(vaswani2017, )" becomes "[Vaswani et al.]" (the cited entry's first author).
+
+    A numbered citation, or a key with a year glued on, would state a figure the paper never measured;
+    grounding would take it for one. Author-year text ("Vaswani et al., 2017") is kept as it is.
+    """
+    inner: list[str] = []
+    _collect_plain(node, inner)
+    text = re.sub(r"\s+", " ", "".join(inner)).strip()
+    names = getattr(_NAMES, "names", {})
+    cited = [names.get((a.attributes.get("href") or "").lstrip("#"), "") for a in node.css("a")]
+    cited = [name for name in cited if name]
+    if re.search(r"\w\s+\w", text.strip("[]() ")) and not re.search(r"[A-Za-z]\d|\d[A-Za-z]", text):
+        return text  # words, not a number or a bare key
+    return "[" + "; ".join(dict.fromkeys(cited)) + "]" if cited else ""
+
+
+def _bibliography_names(tree) -> dict[str, str]:
+    """Each bibliography entry's id and its first author's surname ("Ba et al.")."""
+    names = {}
+    for item in tree.css("li.ltx_bibitem"):
+        block = item.css_first(".ltx_bibblock")
+        text = _inline(block) if block is not None else ""
+        if text and item.attributes.get("id"):
+            names[item.attributes["id"]] = first_author(text)
+    return names
+
+
+def _collect_plain(node, parts: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        else:
+            _collect_plain(child, parts)
 
 
 def _equation(node) -> str:

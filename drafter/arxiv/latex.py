@@ -289,7 +289,7 @@ def read_body(body: str, bibliography: str = "") -> list[Section]:
     body = re.sub(r"\\bibliography\s*\{[^{}]*\}", "", _THEBIB.sub("", body))
     if bibliography and not placed:
         body += "\n" + marker
-    keys = {key.strip(): number for number, key in enumerate(_BIBITEM.findall(bibliography), start=1)}
+    keys = _citation_names(bibliography)
     maths: list[str] = []
     body = _protect_math(body, maths)
 
@@ -372,7 +372,7 @@ _DROP_ENVS = re.compile(r"\\begin\{(abstract|tikzpicture|picture|thebibliography
                         r".*?\\end\{\1\}", re.DOTALL)
 
 
-def _blocks(text: str, keys: Mapping[str, int]) -> str:
+def _blocks(text: str, keys: Mapping[str, str]) -> str:
     """A section's text as Markdown blocks: floats become captions and tables, lists become items, the rest prose."""
     blocks: list[str] = []
 
@@ -430,7 +430,7 @@ def _blocks(text: str, keys: Mapping[str, int]) -> str:
     return joined.strip()
 
 
-def _caption(inner: str, keys: Mapping[str, int]) -> str:
+def _caption(inner: str, keys: Mapping[str, str]) -> str:
     """The text of the first \\caption in a float."""
     at = re.search(r"\\caption\*?\s*", inner)
     if at is None:
@@ -449,7 +449,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)&")
 _ROW_SPLIT = re.compile(r"\\\\(?:\s*\[[^\]]*\])?|\\tabularnewline")
 
 
-def _table(inner: str, keys: Mapping[str, int]) -> str:
+def _table(inner: str, keys: Mapping[str, str]) -> str:
     """A tabular's rows as a Markdown table (the first row the header); multicolumn/multirow cells keep their text."""
     spec = _group(inner, 0)
     if spec is not None and inner[: spec[1]].strip().startswith("{"):
@@ -471,7 +471,7 @@ def _table(inner: str, keys: Mapping[str, int]) -> str:
     return "\n".join(lines)
 
 
-def _cell(cell: str, keys: Mapping[str, int]) -> str:
+def _cell(cell: str, keys: Mapping[str, str]) -> str:
     """One table cell's text, `\\multicolumn{n}{spec}{text}` and `\\multirow{n}{w}{text}` reduced to the text."""
     for command, skipped in (("multicolumn", 2), ("multirow", 2)):
         while True:
@@ -500,15 +500,37 @@ def _cell(cell: str, keys: Mapping[str, int]) -> str:
 _BIB_BLOCK = re.compile(r"\\newblock\b")
 
 
-def _bibitems(bibliography: str, keys: Mapping[str, int]) -> str:
-    """The bibliography's entries as "[n] text" lines."""
+def _citation_names(bibliography: str) -> dict[str, str]:
+    """Each bibitem key's citation as a reader sees it: the first author's surname ("Vaswani et al."), never a number.
+
+    A numbered citation ("[12]") would state a figure the paper never measured: grounding would take it for one.
+    """
+    names: dict[str, str] = {}
+    parts = _BIBITEM.split(bibliography)
+    for index in range(1, len(parts), 2):
+        names[parts[index].strip()] = first_author(_prose(_BIB_BLOCK.sub(" ", parts[index + 1]), {}))
+    return names
+
+
+def first_author(entry: str) -> str:
+    """A reference entry's first author as a citation: "Jimmy Lei Ba, Jamie Kiros, and ..." -> "Ba et al."."""
+    head = re.sub(r"\b[A-Z]\.\s*", "", entry).split(". ")[0]  # initials ("J. Smith", "Quoc V. Le") first
+    first = re.split(r",| and ", head, maxsplit=1)[0]
+    words = [w for w in re.findall(r"[^\W\d_][\w'\-]*", first) if w[:1].isupper()]
+    if not words:
+        return "ref"
+    return words[-1] + (" et al." if ("," in head or " and " in head) else "")
+
+
+def _bibitems(bibliography: str, keys: Mapping[str, str]) -> str:
+    """The bibliography's entries, one "- text" line each."""
     inner = re.sub(r"^\\begin\{thebibliography\}\s*\{[^{}]*\}|\\end\{thebibliography\}$", "", bibliography.strip())
     parts = _BIBITEM.split(inner)
     lines = []
     for index in range(1, len(parts), 2):
         key, text = parts[index].strip(), _prose(_BIB_BLOCK.sub(" ", parts[index + 1]), keys)
         if text:
-            lines.append(f"[{keys.get(key, len(lines) + 1)}] {text}")
+            lines.append(f"- {text}")
     return "\n".join(lines)
 
 
@@ -535,14 +557,14 @@ _REF = re.compile(r"\\(?:auto|c|C|eq|name|page)?ref\*?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\(.)")
 
 
-def _prose(text: str, keys: Mapping[str, int]) -> str:
+def _prose(text: str, keys: Mapping[str, str]) -> str:
     """A paragraph as one line of Markdown prose (display math and blocks keep their own lines)."""
     rendered = _inline(text, keys)
     lines = [line.strip() for line in rendered.split("\n")]
     return re.sub(r"[ \t]{2,}", " ", " ".join(line for line in lines if line)).strip()
 
 
-def _inline(text: str, keys: Mapping[str, int]) -> str:
+def _inline(text: str, keys: Mapping[str, str]) -> str:
     """LaTeX text commands turned into Markdown: emphasis, citations as [n], refs as their label, the rest unwrapped."""
     out: list[str] = []
     i = 0
@@ -595,7 +617,7 @@ def _inline(text: str, keys: Mapping[str, int]) -> str:
     return "".join(out)
 
 
-def _command(name: str, text: str, i: int, written: str, keys: Mapping[str, int]) -> tuple[int, str]:
+def _command(name: str, text: str, i: int, written: str, keys: Mapping[str, str]) -> tuple[int, str]:
     """Render one command starting its arguments at `i`; return where the text goes on and what it became."""
     if _CITE.fullmatch(written):
         for _ in range(2):
@@ -606,8 +628,9 @@ def _command(name: str, text: str, i: int, written: str, keys: Mapping[str, int]
         group = _group(text, i)
         if group is None:
             return i, ""
-        numbers = [str(keys[k.strip()]) if k.strip() in keys else k.strip() for k in group[0].split(",") if k.strip()]
-        return group[1], "[" + ", ".join(numbers) + "]"
+        names = [keys.get(k.strip(), "") for k in group[0].split(",") if k.strip()]
+        names = [name for name in names if name]
+        return group[1], "[" + "; ".join(names) + "]" if names else ""
     if _REF.fullmatch(written):
         group = _group(text, i)
         return (group[1], group[0].strip()) if group else (i, "")
