@@ -43,7 +43,7 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     """
     environ = os.environ if environ is None else environ
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
-    expected = expected_document(draft, cwd, archetype_option, kind)
+    expected = expected_document(draft, cwd, archetype_option, kind, settings.section)
     report = CheckReport(check_read_draft(draft, expected))
     if grounding != "off":
         paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)

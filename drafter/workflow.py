@@ -16,8 +16,8 @@ from . import arxiv, regen
 from .arxiv import store as papercache
 from .hugo import new_content
 from .hugo.archetypes import find_archetype, read_archetype
-from .hugo.page import PageContext, hugo_date
-from .hugo.site import SiteInfo, find_site, load_site_info
+from .hugo.page import PageContext, file_name, page_context
+from .hugo.site import find_site
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
@@ -143,16 +143,9 @@ class Session:
                         grounding=self.settings.grounding)
 
     def page_context(self, path: Path, now: datetime) -> PageContext:
-        """What the archetype's template sees, as Hugo would give it for `path`."""
-        base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = load_site_info(self.site) if self.site else SiteInfo()
-        # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
-        located = self.located.name
-        kind = located if located and located == self.settings.section else self.settings.kind
-        bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
-        return PageContext(content_base_name=base_name, date=hugo_date(now),
-                                     section=self.settings.section, site=site_info, now=now,
-                                     content_type=kind, path=bundle_path)
+        """What the archetype's template sees, as Hugo would give it for a new post at `path`."""
+        return page_context(self.site, self.located, name=file_name(path), section=self.settings.section,
+                            kind=self.settings.kind, now=now)
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
@@ -341,8 +334,8 @@ class DraftFile:
 def section_states(draft_path: Path, cwd: Path, settings: Settings, archetype_option: Path | None = None) -> list[regen.SectionState]:
     """Every part of a draft with its validation state (for `drafter sections`)."""
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
-    session = Session(settings, cwd, Sources(archetype=archetype_option), draft.path.parent)
-    return regen.states(post.split(session.render(draft.path)), draft.document)
+    expected = expected_document(draft, cwd, archetype_option, settings.kind, settings.section)
+    return regen.states(expected, draft.document)
 
 
 class RegenRun:
@@ -353,7 +346,8 @@ class RegenRun:
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
         self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event)
-        self.archetype_doc = post.split(self.session.render(self.draft.path))
+        self.archetype_doc = expected_document(self.draft, options.cwd, options.sources.archetype, settings.kind,
+                                               settings.section)
         self.states = regen.states(self.archetype_doc, self.draft.document)
         if options.failed:
             self.targets = [s for s in self.states if s.action is Action.FILL and s.findings]
@@ -452,18 +446,21 @@ def check_writable(path: Path) -> None:
 
 # -- drafter check ---------------------------------------------------------------------------
 
-def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> post.Document:
-    """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
+def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model",
+                      section: str = "posts") -> post.Document:
+    """The archetype a draft is judged against (by check, sections and regen), rendered for the page it was made for.
+
+    The section is the draft's folder under content/ (else `section`); the archetype is looked up as `new` looks
+    it up; the page context is new's, named as the draft records its name (new_content.draft_context).
+    """
     site = find_site(draft.path.resolve().parent)
-    section = draft_section(site, draft.path) or "posts"
+    section = draft_section(site, draft.path) or section
     if kind is None:  # the kind `drafter new` used by default: the site's drafter.toml, else "model"
         from .settings import read_config
 
         kind = str(read_config(site).get("kind") or "model")
     located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
-    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
-                                    site=load_site_info(site) if site else SiteInfo(),
-                                    content_type=kind, section=section)
+    context = new_content.draft_context(site, located, draft.path, draft.text, section=section, kind=kind)
     return post.split(new_content.render_builtin(located, context).text)
 
 
