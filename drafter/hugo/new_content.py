@@ -210,6 +210,14 @@ def draft_context(site: Path | None, located: Located, draft_path: Path, draft_t
     return page_context(site, located, name=name, section=section, kind=kind)
 
 
+def render_for_draft(site: Path | None, draft_path: Path, draft_text: str, *, explicit: Path | None, kind: str,
+                     section: str) -> str:
+    """The archetype an existing draft is judged against (check, sections, regen): looked up as `new` looks it
+    up, rendered for the page the draft was made for (draft_context)."""
+    located = find_archetype(site, kind, explicit, section=section)
+    return render_builtin(located, draft_context(site, located, draft_path, draft_text, section=section, kind=kind)).text
+
+
 def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
     """The archetype at `path` and the page `drafter archetype show/inspect` renders it for (the site's kind)."""
     from ..settings import read_config
