@@ -30,6 +30,8 @@ from drafter.settings import Settings, flag_name, read_config, resolve
     ({"model": 4}, "--model: must be a string, got 4"),
     ({"section": "../etc"}, "--section: must be a single path segment such as 'posts' (no '/', '\\', '..' or "
                             "surrounding spaces), got '../etc'"),
+    ({"section": "."}, "--section: must be a single path segment such as 'posts' (no '/', '\\', '..' or "
+                       "surrounding spaces), got '.'"),
     ({"kind": "a/b"}, "--kind: must be a single path segment such as 'model' (no '/', '\\', '..' or "
                       "surrounding spaces), got 'a/b'"),
     ({"slug_like": "x"}, "--slug-like: unknown setting 'slug_like'"),
@@ -111,3 +113,8 @@ def test_drafter_toml_values_prices_prompts_and_bom(tmp_path):
 def test_flag_names():
     assert [flag_name(name) for name in ("max_attempts", "model", "run_code_timeout")] == [
         "--max-attempts", "--model", "--run-code-timeout"]
+
+
+def test_the_repr_masks_a_key_and_shows_its_absence():
+    assert "'api_key': '***'" in repr(Settings(api_key="sk-1")) and "sk-1" not in repr(Settings(api_key="sk-1"))
+    assert "'api_key': None" in repr(Settings())

@@ -142,7 +142,9 @@ def run_module(module: str, rev: str, sample: int | None, seed: int, jobs: int, 
             sources.append("drafter/retryafter.py")
         tests = [name for name in test_files if (folder / "tests" / name).exists()]
         configure(folder, sources, tests)
-        environment = {**os.environ, "PYTHONPATH": str(folder / "mutants")}  # subprocesses import the mutants too
+        # A test's own `python -m drafter` runs the commit's code unmutated: mutmut's trampolines work only in
+        # its own processes, so those tests neither kill nor break a mutant.
+        environment = {**os.environ, "PYTHONPATH": str(folder)}
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, env=environment, check=True, capture_output=True)
         names = mutant_names(folder)
