@@ -83,3 +83,30 @@ def test_the_outline_is_the_drafts_section_headings():
 def test_splice_replaces_one_block_and_keeps_its_line_breaks(text, index, answer, expected):
     assert regen.splice(split(text), {index: answer}) == expected
     assert regen.splice(split(text), {}) == text
+
+
+def test_a_repeated_heading_pairs_each_copy_with_its_own_archetype_part():
+    archetype = split("# T\n\n## Notes\n\n[first notes]\n\n## Notes\n\n[second notes]\n")
+    draft = split("# T\n\n## Notes\n\nOne.\n\n## Notes\n\nTwo.\n")
+    paired = [(s.block.text.split("\n")[2], s.expected.text.split("\n")[2]) for s in regen.states(archetype, draft)[1:]]
+    assert paired == [("One.", "[first notes]"), ("Two.", "[second notes]")]
+
+
+@pytest.mark.parametrize("lead, heading, facts", [
+    ("# [Model]: [Tagline]", "# LoRA: adapters", ("LoRA", "adapters")),
+    ("# [Model Name] - [Brief Tagline]", "# LoRA - adapters", ("LoRA", "adapters")),
+    ("# About [Model Name]", "# About LoRA", ("LoRA", "Attention Is All You Need")),
+    ("# Notes", "# Notes", ("Attention Is All You Need", "Attention Is All You Need")),
+])
+def test_the_lead_headings_slots_give_name_and_tagline(lead, heading, facts):
+    paper = parse_feed((Path(__file__).parent / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
+                       parse_id("1706.03762"))
+    found = regen.facts_from_draft(split(f"{lead}\n\n[text]\n"), split(f"{heading}\n\nText.\n"), paper, "s")
+    assert (found.name, found.tagline) == facts
+
+
+def test_no_lead_heading_leaves_the_papers_facts():
+    paper = parse_feed((Path(__file__).parent / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
+                       parse_id("1706.03762"))
+    found = regen.facts_from_draft(split("## A\n\n[text]\n"), split("## A\n\nText.\n"), paper, "s")
+    assert (found.name, found.tagline, found.slug) == (paper.title, paper.title, "s")
