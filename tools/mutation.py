@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("test_parts.py", "test_post.py", "test_sections.py", "test_regen.py", "test_validate.py", "test_regressions.py")),
     "splicing": (("drafter/regen.py",), ("test_splicing.py", "test_regen.py", "test_regressions.py")),
     "cassettes": (("drafter/chat/cassette.py", "drafter/cassette.py"),
-                  ("test_new.py", "test_regen.py", "test_parts.py", "test_chat.py", "test_cassette.py")),
+                  ("test_cassettes.py", "test_new.py", "test_regen.py", "test_parts.py", "test_chat.py")),
     "retry": (("drafter/chat/openai.py", "drafter/llm.py"),
               ("test_retry_limits.py", "test_parts.py", "test_new.py", "test_budget.py", "test_retryafter.py", "test_regressions.py",
                "test_chat.py")),
