@@ -170,3 +170,29 @@ def _fill_json_front_matter(front_matter: str, paper: Paper, facts: Facts) -> st
     if isinstance(data.get("description"), str):
         data["description"] = fill_known_slots(data["description"], known_slots(paper, facts))
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# `title: "Lora"` (YAML, any quoting), `title = "Lora"` (TOML), `"title": "Lora"` (JSON), on a line of its own.
+_TITLE_LINE = re.compile(r'^(?P<key>[ \t]*title[ \t]*[:=][ \t]*|[ \t]*"title"[ \t]*:[ \t]*)(?P<quote>["\']?)(?P<value>[^"\'\r\n]*)(?P=quote)(?P<end>[ \t]*,?[ \t]*)$',
+                         re.MULTILINE)
+
+
+def retitle(front_matter: str, base_name: str, name: str) -> str | None:
+    """The front matter with a title that is only the title-cased file name ("Lora") replaced by `name` ("LoRA").
+
+    Archetypes take the title from the file name (`replace .File.ContentBaseName "-" " " | title`), which
+    turns the slug `lora` into "Lora" and `resnet` into "Resnet"; the paper writes the name better. Returns
+    None when the title is anything else (the writer's or the archetype's own), or already `name`.
+    """
+    match = _TITLE_LINE.search(front_matter)
+    if match is None or not name.strip():
+        return None
+    value = match.group("value").strip()
+    words = base_name.replace("-", " ").replace("_", " ")
+    # Title-cased, not the slug as it is: `title: "{{ .File.ContentBaseName }}"` is the writer's own choice.
+    if value == name or value == words or value.lower() != words.lower() or not value[:1].isupper():
+        return None
+    quote = match.group("quote") or '"'
+    escaped = name.replace("\\", "\\\\").replace(quote, "\\" + quote) if quote == '"' else name.replace("'", "''")
+    return (front_matter[:match.start("quote")] + quote + escaped + quote + match.group("end")
+            + front_matter[match.end():])

@@ -40,6 +40,8 @@ class Settings:
     max_tokens: int | None = None  # tokens (in + out) a run may use; None: no limit
     prices: Mapping[str, Price] = field(default_factory=dict)  # drafter.toml's [prices."model"] tables
     log: Path | None = None  # --log FILE: one JSON line per request (a flag only)
+    # A title rendered as the title-cased slug ("Lora") becomes the model's name as the paper writes it ("LoRA").
+    title_from_name: bool = True
 
     def __repr__(self) -> str:  # never show the key in a traceback or log
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -54,7 +56,8 @@ _ENVIRONMENT = {
     "DRAFTER_ARXIV_API": "arxiv_api",
 }
 _FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "renderer", "prompts_dir", "max_attempts",
-              "concurrency", "connect_timeout", "read_timeout", "run_code_timeout", "grounding", "max_cost", "max_tokens", "prices"}
+              "concurrency", "connect_timeout", "read_timeout", "run_code_timeout", "grounding", "max_cost", "max_tokens", "prices",
+              "title_from_name"}
 
 
 def read_config(site: Path | None) -> dict[str, Any]:
@@ -111,6 +114,7 @@ _EXPECTED = {
     "int": ("a whole number", "{name} = 4"),
     "float": ("a number", "{name} = 2.5"),
     "str": ("a string", '{name} = "text"'),
+    "bool": ("true or false", "{name} = false"),
 }
 _CHOICES = {"grounding": ("error", "warn", "off"), "renderer": ("auto", "hugo", "builtin")}
 _KINDS = {f.name: f.type.replace(" | None", "") for f in fields(Settings)}
@@ -136,6 +140,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "bool" and isinstance(value, bool):
         return value
     expected, example = _EXPECTED[kind]
     hint = f" (write it as {example.format(name=name)})" if origin.endswith(f": {name}") else ""

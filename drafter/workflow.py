@@ -7,7 +7,7 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from .arxiv import store as papercache
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
-from .facts import Facts, fallback_facts
+from .facts import Facts, fallback_facts, retitle
 from .files import read_exact, write_atomic
 from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
 from .prompts import PromptBook
@@ -70,6 +70,7 @@ class NewResult:
 
     path: Path
     draft: Draft
+    retitled: str | None = None  # the title written instead of the title-cased slug, if any
 
 
 class Session:
@@ -214,6 +215,15 @@ class Run:
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
 
+    def _retitle(self, draft: Draft, path: Path) -> str | None:
+        """The draft with a title that is only the title-cased slug ("Lora") written as the model's name ("LoRA")."""
+        if not self.settings.title_from_name:
+            return None
+        front_matter, rest = sections.split_front_matter(draft.text)
+        base_name = path.parent.name if path.stem == "index" else path.stem
+        changed = retitle(front_matter, base_name, draft.facts.name) if front_matter else None
+        return changed + rest if changed is not None else None
+
     def execute(self, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
         client = self.session.open()
@@ -231,10 +241,13 @@ class Run:
             for target in targets:  # a bundle's files: refused before paying for the sections
                 self._refuse_overwrite(target)
             draft = pipeline.fill(paper, facts, made.text, [facts_outcome])
+            retitled = self._retitle(draft, path)
+            if retitled is not None:
+                draft = replace(draft, text=retitled)
             for target, data in targets.items():
                 write_new_bytes(target, data, overwrite=self.options.force)
             write_new_file(path, draft.text, overwrite=self.options.force)
-            return NewResult(path, draft)
+            return NewResult(path, draft, facts.name if retitled is not None else None)
         except KeyboardInterrupt:
             raise Interrupted(pipeline.answered) from None
         finally:

@@ -156,3 +156,141 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
     assert result.exit_code == 0, result.output
     assert "front matter" not in result.output and "arxiv" not in result.output
     assert demo_draft.read_bytes() == b"\xef\xbb\xbf" + clean
+
+
+# -- item 13: help a person can read --------------------------------------------------------------
+
+COMMANDS = [["new"], ["check"], ["regen"], ["batch"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_has_examples_and_plain_usage(command):
+    """Regression: usage lines read `{ARXIV_ID}`, `[[SECTION]...]...`, options `<str>` and `<list[str]>`; no examples."""
+    result = drafter(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert drafter(*command, "-h").stdout == result.stdout
+    examples = result.stdout.split("Examples:", 1)[1].split("\n\n")[0]
+    assert 2 <= sum(line.strip().startswith(f"drafter {command[0]}") or "drafter " in line for line in examples.splitlines()) <= 3
+    usage = result.stdout.splitlines()[0]
+    for raw in ("{", "}", "[[", "]]"):
+        assert raw not in usage
+    for raw in ("<str>", "<path>", "<int>", "<float>", "list[", "<bool>", "<text>"):
+        assert raw not in result.stdout
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (["new"], ["OPENAI_API_KEY", "OPENAI_BASE_URL", "--base-url http://localhost", "--replay cassettes/", "Usage: drafter new [OPTIONS] ARXIV_ID\n"]),
+    (["regen"], ["--base-url http://localhost", "--replay cassettes/", "Usage: drafter regen [OPTIONS] DRAFT [SECTION]...\n"]),
+    (["check"], ["Usage: drafter check [OPTIONS] DRAFT\n", "--offline"]),
+    ([], ["--version", "-h, --help", "drafter new 2106.09685"]),
+])
+def test_help_names_the_environment_and_offline_use(command, words):
+    result = runner.invoke(app, [*command, "--help"], prog_name="drafter")
+    for word in words:
+        assert word in result.stdout
+
+
+def test_top_level_help_cuts_no_description_and_version_works():
+    """Regression: `drafter --help` cut descriptions with "..."; `--version` and `-h` were unknown options."""
+    listing = drafter("-h").stdout.split("Commands:")[1]
+    assert "..." not in listing and len(listing.strip().splitlines()) >= 6
+    version = drafter("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("drafter 0.")
+
+
+# -- item 11: a site of one's own -----------------------------------------------------------------
+
+BUILTIN = Path(__file__).resolve().parents[1] / "drafter" / "archetypes" / "model.md"
+
+
+@pytest.mark.parametrize(("before", "exit_code", "words", "after"), [
+    ({}, 0, ["Wrote", "archetypes/model.md", "drafter.toml", "Edit its author"], {"archetypes/model.md": "builtin", "drafter.toml": "commented"}),
+    ({"archetypes/model.md": "mine\n"}, 0, ["Kept", "never overwrites", "Wrote"], {"archetypes/model.md": "mine\n", "drafter.toml": "commented"}),
+    ({"drafter.toml": 'model = "x"\n'}, 0, ["Kept", "Wrote"], {"archetypes/model.md": "builtin", "drafter.toml": 'model = "x"\n'}),
+    ({"archetypes/model.md": "mine\n", "drafter.toml": ""}, 2, ["already has archetypes/model.md and drafter.toml"], {"archetypes/model.md": "mine\n", "drafter.toml": ""}),
+])
+def test_init_copies_the_archetype_and_writes_settings_overwriting_nothing(tmp_path, monkeypatch, before, exit_code, words, after):
+    import tomllib
+
+    site = make_site(tmp_path / "blog")
+    for relative, text in before.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    (site / "content").mkdir()
+    monkeypatch.chdir(site / "content")  # from inside the site, as from its root
+    result = drafter("init")
+    assert result.exit_code == exit_code, result.output
+    for word in words:
+        assert word in result.stderr
+    assert files_under(site) == {"hugo.toml", *after}
+    for relative, expected in after.items():
+        text = (site / relative).read_text(encoding="utf-8")
+        if expected == "builtin":
+            assert (site / relative).read_bytes() == BUILTIN.read_bytes()
+        elif expected == "commented":
+            assert tomllib.loads(text) == {}  # every setting is shown at its default, commented out
+            assert all(f"# {key} = " in text for key in ("model", "base_url", "concurrency", "title_from_name"))
+        else:
+            assert text == expected
+
+
+def test_init_outside_a_site_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = drafter("init")
+    assert result.exit_code == 2 and "is not inside a Hugo site" in result.stderr and "drafter init" in result.stderr
+    assert files_under(tmp_path) == set()
+
+
+@pytest.mark.parametrize(("where", "noted"), [("site without archetypes", True), ("site after drafter init", False), ("no site", False)])
+def test_the_builtin_archetype_in_a_site_is_named_once(env, tmp_path, monkeypatch, where, noted):
+    root = tmp_path / "blog"
+    if where == "no site":
+        root.mkdir()
+    else:
+        make_site(root)
+    monkeypatch.chdir(root)
+    if where == "site after drafter init":
+        assert drafter("init").exit_code == 0
+    result = drafter("new", "1706.03762", "-o", "t.md")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "built-in" in line]
+    assert len(notes) == (1 if noted else 0)
+    if noted:
+        assert "drafter init" in notes[0]
+
+
+@pytest.mark.parametrize(("name", "slug", "toml", "title", "noted"), [
+    ("LoRA", "lora", None, "LoRA", True),                         # "Lora" from the slug -> the paper's "LoRA"
+    ("ResNet-50", "resnet-50", None, "ResNet-50", True),          # "Resnet 50" -> "ResNet-50"
+    ("LoRA", "lora", "title_from_name = false\n", "Lora", False),  # turned off: the archetype's title stays
+    ("Transformer", "transformer", None, "Transformer", False),   # already the name: nothing to say
+])
+def test_a_title_that_is_only_the_slug_is_written_as_the_paper_writes_the_name(env, tmp_path, monkeypatch, model_server, name, slug, toml, title, noted):
+    import yaml
+
+    site = make_site(tmp_path / "blog", toml)
+    monkeypatch.chdir(site)
+    from answers import Author
+
+    model_server.responder = Author(facts={"name": name, "tagline": "low-rank adaptation", "kind": "method", "slug": slug})
+    result = drafter("new", "1706.03762")
+    path = site / "content" / "posts" / f"{slug}.md"
+    assert path.is_file(), result.output
+    assert yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])["title"] == title
+    assert (f"title: {name!r}, as the paper writes the name" in result.stderr) is noted
+
+
+@pytest.mark.parametrize(("front_matter", "base_name", "name", "expected"), [
+    ('---\ntitle: "Lora"\n---\n', "lora", "LoRA", '---\ntitle: "LoRA"\n---\n'),
+    ("---\ntitle: Resnet 50\n---\n", "resnet-50", "ResNet-50", '---\ntitle: "ResNet-50"\n---\n'),
+    ("+++\ntitle = 'Lora'\n+++\n", "lora", "LoRA", "+++\ntitle = 'LoRA'\n+++\n"),
+    ('{\n  "title": "Lora",\n  "draft": true\n}\n', "lora", "LoRA", '{\n  "title": "LoRA",\n  "draft": true\n}\n'),
+    ('---\ntitle: "lora"\n---\n', "lora", "LoRA", None),         # the slug as it is: the archetype's choice
+    ('---\ntitle: "My LoRA notes"\n---\n', "lora", "LoRA", None),  # the writer's own title
+    ('---\ntitle: "Lora"\n---\n', "lora", "Lora", None),         # already the name
+    ('---\ntitle: "Lora"\n---\n', "lora", 'Lo"RA', '---\ntitle: "Lo\\"RA"\n---\n'),
+])
+def test_retitle_replaces_only_the_title_cased_slug(front_matter, base_name, name, expected):
+    from drafter.facts import retitle
+
+    assert retitle(front_matter, base_name, name) == expected
