@@ -109,7 +109,7 @@ def new(
     renderer: Annotated[Optional[str], typer.Option(help="Render the archetype with hugo, builtin, or auto (hugo when on PATH in a site) [default: auto].")] = None,
     slug: Annotated[Optional[str], typer.Option(metavar="SLUG", help="File name of the post (default: from the model's name, e.g. lora).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here instead of <site>/content/posts/<slug>.md.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file at the output path.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file at the output path, or an existing --record file.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch the paper and print the requests with token estimates; call no model.")] = False,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -147,6 +147,7 @@ def new(
     try:
         if record and replay:
             raise _usage("--record and --replay", "use one of them, not both")
+        _refuse_existing_cassette(record, force)
         if slug is not None:
             check_path_segment(slug, "--slug", "lora")
         cwd = Path.cwd()
@@ -264,6 +265,14 @@ def _replayed_model(replay: Path | None) -> str | None:
     from .chat.cassette import recorded_model
 
     return recorded_model(replay)
+
+
+def _refuse_existing_cassette(record: Path | None, force: bool) -> None:
+    """--record never replaces a file (a cassette, or a draft named by mistake) unless --force says so."""
+    if record is not None and not force and (record.exists() or record.is_symlink()):
+        from .errors import CassetteError
+
+        raise CassetteError(str(record), "already exists; pass --force to record over it, or name a new --record file")
 
 
 def _usage(option: str, problem: str) -> DrafterError:
@@ -387,6 +396,7 @@ def regen(
     failed: Annotated[bool, typer.Option("--failed", help="Regenerate every section that fails validation now.")] = False,
     hint: Annotated[Optional[str], typer.Option(help="An instruction for the model, e.g. \"compare with LoRA\".")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="Show the change as a unified diff; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Record over an existing --record file.")] = False,
     arxiv_id: Annotated[Optional[str], typer.Option("--arxiv", metavar="ID", help="The paper, if the draft has no arxiv: key.")] = None,
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows (default: as drafter new finds it).")] = None,
     kind: KindOption = None,
@@ -417,6 +427,7 @@ def regen(
     try:
         if record and replay:
             raise _usage("--record and --replay", "use one of them, not both")
+        _refuse_existing_cassette(record, force)
         if not sections and not failed:
             raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
         cwd = Path.cwd()

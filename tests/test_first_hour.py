@@ -294,3 +294,43 @@ def test_retitle_replaces_only_the_title_cased_slug(front_matter, base_name, nam
     from drafter.facts import retitle
 
     assert retitle(front_matter, base_name, name) == expected
+
+
+# -- item 2: --record never overwrites, --log appends ----------------------------------------------
+
+@pytest.mark.parametrize(("command", "existing", "force", "exit_code", "words", "kept"), [
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", False, 2, ["cassette rec.yaml: already exists", "--force"], True),
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", True, 0, ["Wrote"], False),
+    (["new", "1706.03762", "-o", "t.md"], None, False, 0, ["Wrote"], False),
+    (["regen", "draft.md", "conclusion"], "---\ntitle: my draft\n---\n", False, 2, ["cassette rec.yaml: already exists"], True),
+])
+def test_record_refuses_an_existing_file_without_force(env, tmp_path, model_server, command, existing, force, exit_code, words, kept):
+    """Regression: `--record FILE` silently replaced an existing file, even a draft."""
+    work = Path.cwd()
+    if command[0] == "regen":
+        assert drafter("new", "1706.03762", "-o", "draft.md").exit_code == 0
+    if existing is not None:
+        (work / "rec.yaml").write_text(existing, encoding="utf-8")
+    sent = len(model_server.received)
+    result = drafter(*command, "--record", "rec.yaml", *(["--force"] if force else []))
+    assert result.exit_code == exit_code, result.output
+    for word in words:
+        assert word in result.stderr
+    if kept:
+        assert (work / "rec.yaml").read_text(encoding="utf-8") == existing
+        assert len(model_server.received) == sent  # refused before any request
+        assert not (work / "t.md").exists()
+    else:
+        assert (work / "rec.yaml").read_text(encoding="utf-8").startswith("# drafter cassette")
+
+
+def test_log_appends_to_an_existing_file(env, tmp_path):
+    """Regression: `--log FILE` truncated the file, losing an earlier run's log."""
+    import json
+
+    log = Path("run.jsonl")
+    log.write_text('{"earlier": "run"}\n', encoding="utf-8")
+    assert drafter("new", "1706.03762", "-o", "a.md", "--log", str(log)).exit_code == 0
+    assert drafter("new", "1706.03762", "-o", "b.md", "--log", str(log), "--no-cache").exit_code == 0
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"earlier": "run"} and len(lines) == 1 + 15 + 15
