@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +14,7 @@ import typer
 from typer.core import TyperCommand
 
 from . import __version__
-from .errors import DrafterError
+from .errors import DrafterError, Interrupted
 
 
 class Command(TyperCommand):
@@ -95,6 +98,31 @@ GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Num
 KindOption = Annotated[Optional[str], typer.Option("--kind", metavar="NAME", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
 
 
+@contextmanager
+def ctrl_c(kept: str):
+    """Turn the first Ctrl-C into KeyboardInterrupt (then `Error: interrupted; <kept>`, exit 130) and ignore
+    every later one, so pressing it again while the run winds down prints no traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    received = []
+
+    def first(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    except KeyboardInterrupt:  # not caught below: the library turns one during a run into Interrupted
+        _fail(Interrupted(kept))
+    finally:
+        if not received:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _fail(error: DrafterError) -> None:
     typer.echo(f"Error: {error}", err=True)
     raise typer.Exit(error.exit_code)
@@ -144,38 +172,39 @@ def new(
     from . import progress, workflow
     from .settings import check_path_segment, resolve
 
-    try:
-        if record and replay:
-            raise _usage("--record and --replay", "use one of them, not both")
-        _refuse_existing_cassette(record, force)
-        if slug is not None:
-            check_path_segment(slug, "--slug", "lora")
-        cwd = Path.cwd()
-        from .archetype import find_site
-
-        settings = resolve(find_site(cwd), os.environ, {
-            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
-            "max_attempts": max_attempts, "grounding": grounding,
-            "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
-        sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
-                                   use_cache=not no_cache)
-        options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, sources=sources, slug=slug, output=output, force=force)
-        if dry_run:
-            run = workflow.Run(options, settings)
-            _print_plan(run.plan())
-            return
-        from .chat.cost import price_for
-
-        price = price_for(settings.model, settings.prices)
-        display = progress.for_stream(sys.stderr, price)
+    with ctrl_c("nothing is written"):
         try:
-            run = workflow.Run(options, settings, on_event=display)
-            _note_builtin_archetype(run.session)
-            result = run.execute()
-        finally:
-            display.close()
-    except DrafterError as error:
-        _fail(error)
+            if record and replay:
+                raise _usage("--record and --replay", "use one of them, not both")
+            _refuse_existing_cassette(record, force)
+            if slug is not None:
+                check_path_segment(slug, "--slug", "lora")
+            cwd = Path.cwd()
+            from .archetype import find_site
+
+            settings = resolve(find_site(cwd), os.environ, {
+                "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
+                "max_attempts": max_attempts, "grounding": grounding,
+                "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
+            sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
+                                       use_cache=not no_cache)
+            options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, sources=sources, slug=slug, output=output, force=force)
+            if dry_run:
+                run = workflow.Run(options, settings)
+                _print_plan(run.plan())
+                return
+            from .chat.cost import price_for
+
+            price = price_for(settings.model, settings.prices)
+            display = progress.for_stream(sys.stderr, price)
+            try:
+                run = workflow.Run(options, settings, on_event=display)
+                _note_builtin_archetype(run.session)
+                result = run.execute()
+            finally:
+                display.close()
+        except DrafterError as error:
+            _fail(error)
     draft = result.draft
     filled = sum(1 for o in draft.outcomes if o.action == "filled")
     usage = draft.usage
@@ -307,19 +336,20 @@ def check(
     from .checking import GROUNDING_MODES, check_draft
     from .settings import resolve
 
-    try:
-        if output_format not in ("text", "json"):
-            raise _usage("--format", f"must be text or json, got {output_format!r}")
-        if grounding not in GROUNDING_MODES:
-            raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
-        if explain and (offline or grounding == "off"):
-            raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
-        cwd = Path.cwd()
-        settings = resolve(find_site((cwd / draft).parent), os.environ, {})
-        report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
-                             grounding="off" if offline else grounding, run_code=run_code, explain=explain)
-    except DrafterError as error:
-        _fail(error)
+    with ctrl_c("the check stopped; nothing was changed"):
+        try:
+            if output_format not in ("text", "json"):
+                raise _usage("--format", f"must be text or json, got {output_format!r}")
+            if grounding not in GROUNDING_MODES:
+                raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
+            if explain and (offline or grounding == "off"):
+                raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
+            cwd = Path.cwd()
+            settings = resolve(find_site((cwd / draft).parent), os.environ, {})
+            report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
+                                 grounding="off" if offline else grounding, run_code=run_code, explain=explain)
+        except DrafterError as error:
+            _fail(error)
     for note in report.notes:
         typer.echo(note, err=True)
     if output_format == "json":
@@ -424,27 +454,28 @@ def regen(
     from .archetype import find_site
     from .settings import resolve
 
-    try:
-        if record and replay:
-            raise _usage("--record and --replay", "use one of them, not both")
-        _refuse_existing_cassette(record, force)
-        if not sections and not failed:
-            raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
-        cwd = Path.cwd()
-        settings = resolve(find_site((cwd / draft).parent), os.environ, {
-            "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
-        sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
-                                   use_cache=not no_cache)
-        options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
-                                        hint=hint, diff=diff, sources=sources)
-        display = progress.for_stream(sys.stderr)
+    with ctrl_c(f"{draft} is unchanged"):
         try:
-            run = workflow.RegenRun(options, settings, on_event=display)
-            result = run.execute()
-        finally:
-            display.close()
-    except DrafterError as error:
-        _fail(error)
+            if record and replay:
+                raise _usage("--record and --replay", "use one of them, not both")
+            _refuse_existing_cassette(record, force)
+            if not sections and not failed:
+                raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
+            cwd = Path.cwd()
+            settings = resolve(find_site((cwd / draft).parent), os.environ, {
+                "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
+            sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
+                                       use_cache=not no_cache)
+            options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
+                                            hint=hint, diff=diff, sources=sources)
+            display = progress.for_stream(sys.stderr)
+            try:
+                run = workflow.RegenRun(options, settings, on_event=display)
+                result = run.execute()
+            finally:
+                display.close()
+        except DrafterError as error:
+            _fail(error)
     if not result.outcomes:
         typer.echo(f"{draft}: no section fails validation; nothing to regenerate", err=True)
         return
@@ -619,7 +650,16 @@ def cache_clear() -> None:
 
 def main() -> None:
     """Run the drafter command line."""
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if done.code == Interrupted.exit_code:
+            # Ctrl-C: the message is out, the recording written, the connections closed. Worker threads
+            # still blocked in a read would be joined at exit (up to read_timeout): leave without them.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(Interrupted.exit_code)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

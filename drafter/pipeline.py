@@ -234,10 +234,10 @@ class Pipeline:
             result = _Attempt(earlier.answer if earlier else "", [*(earlier.findings if earlier else []),
                                                                    Finding(0, BUDGET, str(error))])
             conversation.last = result
-        if not result.findings:
-            self._count_answered()
+        if not result.findings and not self._abort.is_set():  # after Ctrl-C the count said to the user is final
             if self.cache is not None:
                 self.cache.put(first_request, result.answer)
+            self._count_answered()  # after the put: the count never names an answer not yet stored
         return result
 
     def _count_answered(self) -> None:

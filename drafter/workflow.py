@@ -111,6 +111,19 @@ class Session:
             return None
         return ResponseCache(default_directory(os.environ))
 
+    def kept(self, answered: int) -> str:
+        """What an interrupted run truly keeps: answers in the cache, or nothing when the cache was bypassed."""
+        if self.sources.replay:
+            return "nothing to keep: a replay asks no model and pays nothing"
+        if self.cache() is None:
+            flag = "--record" if self.sources.record else "--no-cache"
+            saved = f"; the recording so far is in {self.sources.record}" if self.sources.record else ""
+            return f"nothing is kept: {flag} bypasses the answer cache, so a new run asks for every section again{saved}"
+        if not answered:
+            return "no answer had finished, so nothing is kept in the cache"
+        return (f"{answered} finished answer(s) are kept in the cache, so running the same command again "
+                "does not pay for them")
+
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
         """Fetch the paper (or take it from the cassette), recording the response when asked; `keep` caches it on disk."""
         if self.stack is not None:
@@ -249,7 +262,7 @@ class Run:
             write_new_file(path, draft.text, overwrite=self.options.force)
             return NewResult(path, draft, facts.name if retitled is not None else None)
         except KeyboardInterrupt:
-            raise Interrupted(pipeline.answered) from None
+            raise Interrupted(self.session.kept(pipeline.answered)) from None
         finally:
             self.session.close()
 
@@ -367,7 +380,7 @@ class RegenRun:
                 skeleton = skeletons.blocks[self.archetype_doc.blocks.index(state.expected)]
                 outcomes.append(pipeline.fill_block(paper, facts, outline, state.index, skeleton))
         except KeyboardInterrupt:
-            raise Interrupted(pipeline.answered) from None
+            raise Interrupted(f"{self.options.draft} is unchanged; {self.session.kept(pipeline.answered)}") from None
         finally:
             self.session.close()
         if any(outcome.action == "failed" for outcome in outcomes):
