@@ -61,6 +61,12 @@ def drafter_new(*flags: str) -> tuple[int, str, float]:
     return result.exit_code, result.stderr, elapsed
 
 
+def drafter_command() -> list[str]:
+    """The installed console script next to this Python, else `python -m drafter`: what a user types."""
+    script = Path(sys.executable).with_name("drafter")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "drafter"]
+
+
 def rejections_per_request(received: list[Received]) -> Counter:
     """How many times each distinct request (same body) was refused with HTTP 429."""
     refused: Counter = Counter()

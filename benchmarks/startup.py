@@ -3,8 +3,10 @@
     python benchmarks/startup.py [--runs 9]
 
 Times `drafter --help` and `drafter check <a draft>` as fresh processes against
-`python -c "import typer"` (median of several runs each), prints the ratios (goal: under 2x), and
-lists which heavy libraries each command imports (`drafter check` must never import the openai SDK).
+`python -c "import typer"` (median of several runs each, the three commands taking turns so that a change
+in the machine's load hits all three alike), prints the ratios (goal: under 2x), and lists which heavy
+libraries each command imports (`drafter check` must never import the openai SDK). Every run's exit code
+is checked, and drafter's cache is a scratch folder: the user's is never read or written.
 """
 
 from __future__ import annotations
@@ -18,30 +20,37 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import PAPER, REPO, machine
+from _harness import PAPER, REPO, drafter_command, machine
 
 HEAVY = ("openai", "httpx", "pydantic", "tenacity", "jinja2", "rich", "yaml", "frontmatter")
 
 
-def drafter_command() -> list[str]:
-    """The installed console script next to this Python, else `python -m drafter`."""
-    script = Path(sys.executable).with_name("drafter")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "drafter"]
+def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> float:
+    """Seconds one run of `command` takes; it must succeed."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+                          stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()}")
+    return elapsed
 
 
-def median_time(command: list[str], runs: int, cwd: Path, environment: dict[str, str]) -> float:
-    times = []
+def median_times(commands: dict[str, list[str]], runs: int, cwd: Path, environment: dict[str, str]) -> dict[str, float]:
+    """The median time of each command, the commands taking turns run by run."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=environment)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, command in commands.items():
+            times[name].append(timed(command, cwd, environment))
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def imported(arguments: list[str], cwd: Path, environment: dict[str, str]) -> list[str]:
     """The heavy top-level packages a `drafter` command imports (python -X importtime)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "drafter", *arguments], cwd=cwd,
                           capture_output=True, text=True, check=False, env=environment)
+    if done.returncode != 0:
+        raise SystemExit(f"drafter {' '.join(arguments)} exited {done.returncode}: {done.stderr.strip()[-500:]}")
     names = set()
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -61,15 +70,16 @@ def main() -> None:
         folder = Path(scratch)
         # As installed: compiled bytecode is cached (in a scratch folder, so the checkout stays clean).
         environment["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+        environment["DRAFTER_CACHE_DIR"] = str(folder / "cache")  # never the user's cache
         draft = folder / "transformer.md"
         made = subprocess.run([*drafter, "new", PAPER, "--replay", str(REPO / "cassettes" / f"{PAPER}.yaml"),
                                "--output", str(draft)], cwd=folder, capture_output=True, text=True, env=environment)
         assert made.returncode == 0, made.stderr
-        for command in (drafter + ["--help"], drafter + ["check", str(draft)], [sys.executable, "-c", "import typer"]):
-            subprocess.run(command, cwd=folder, capture_output=True, check=False, env=environment)  # warm caches, write .pyc
-        floor = median_time([sys.executable, "-c", "import typer"], args.runs, folder, environment)
-        helping = median_time(drafter + ["--help"], args.runs, folder, environment)
-        checking = median_time(drafter + ["check", str(draft)], args.runs, folder, environment)
+        commands = {"floor": [sys.executable, "-c", "import typer"], "help": drafter + ["--help"],
+                    "check": drafter + ["check", str(draft)]}
+        median_times(commands, 1, folder, environment)  # warm caches, write .pyc
+        medians = median_times(commands, args.runs, folder, environment)
+        floor, helping, checking = medians["floor"], medians["help"], medians["check"]
         print(f"python -c 'import typer'   {floor * 1000:7.1f} ms (median of {args.runs})")
         print(f"drafter --help             {helping * 1000:7.1f} ms  {helping / floor:.2f}x  (goal < 2x)")
         print(f"drafter check <draft>      {checking * 1000:7.1f} ms  {checking / floor:.2f}x  (goal < 2x)")

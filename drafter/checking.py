@@ -8,11 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import regen, runcode, sections, validate
+from . import regen, runcode
 from .arxiv import store as papercache
+from .post import document as post
 from .grounding import Evidence, evidence, paper_source, ungrounded_numbers
 from .pipeline import prefill
-from .sections import Action
+from .post.placeholders import Action, classify
+from .validate.section import find_block
 from .settings import Settings
 from .findings import Finding
 from .workflow import DraftFile, absolute, check_read_draft, expected_document
@@ -61,7 +63,7 @@ def check_draft(draft_path: Path, cwd: Path, settings: Settings, *, archetype_op
     return report
 
 
-def _filled_blocks(expected: sections.Document, draft: DraftFile, paper):
+def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
     """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
@@ -73,24 +75,24 @@ def _filled_blocks(expected: sections.Document, draft: DraftFile, paper):
     skeletons = prefill(expected, paper, facts)
     cursor = 0
     for index, block in enumerate(expected.blocks):
-        match = validate.find_block(block, draft.document.blocks, cursor)
+        match = find_block(block, draft.document.blocks, cursor)
         if match is None:
             continue  # the validator reports the missing section
         cursor = match + 1
-        if validate.classify(block) is not Action.FILL:
+        if classify(block) is not Action.FILL:
             continue
         actual = draft.document.blocks[match]
         yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
 
 
-def ground_draft(expected: sections.Document, draft: DraftFile, paper) -> list[Finding]:
+def ground_draft(expected: post.Document, draft: DraftFile, paper) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state."""
     return [Finding(finding.line + offset, finding.rule, finding.message)
             for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
             for finding in ungrounded_numbers(text, source, skeleton)]
 
 
-def draft_evidence(expected: sections.Document, draft: DraftFile, paper) -> list[Evidence]:
+def draft_evidence(expected: post.Document, draft: DraftFile, paper) -> list[Evidence]:
     """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
     return [replace(item, line=item.line + offset)
             for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .arxiv import Paper
 from .findings import Finding
-from .validate import SLOT
+from .post.placeholders import SLOT
 
 FACTS_RULE = "facts"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -22,6 +22,11 @@ CODE_FENCE = "code-fence"
 PYTHON_SYNTAX = "python-syntax"
 MATH = "math"
 TABLE = "table"
+# What Hugo renders otherwise than the writer meant (drafter.validate.render).
+SETEXT_HEADING = "setext-heading"
+OPEN_COMMENT = "open-comment"
+STRAY_HTML = "stray-html"
+NESTED_HEADING = "nested-heading"
 # Whole-document checks.
 TOC_LINK = "toc-link"
 # Grounding (drafter.grounding): a number the source does not state.
@@ -38,3 +43,9 @@ class Finding:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.rule}: {self.message}"
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """Quote a piece of the user's text for a message: whitespace collapsed, cut at `limit` characters."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")

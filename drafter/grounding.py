@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .findings import UNGROUNDED_NUMBER, Finding
-from .textscan import blank_comments, mask_inline, scan
+from .post.markdown import blank_comments, mask_inline, scan
 
 # -- vocabulary ------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from . import sections, validate
+from .post import document as post
+from .post.markdown import strip_comments
+from .validate.section import validate_section
 from .arxiv import Paper
 from .chat.base import ChatClient, ChatRequest, Message, Usage
 from .chat.budget import BUDGET
@@ -16,7 +18,8 @@ from .errors import BudgetExceeded
 from .grounding import paper_source, ungrounded_numbers
 from .facts import Facts, citation, fill_front_matter, fill_known_slots, known_slots, parse_facts
 from .prompts import CONTEXT, FACTS, REASK, SYSTEM, PromptBook, SectionView
-from .sections import Action, Document
+from .post.document import Document
+from .post.placeholders import Action, classify
 from .findings import Finding
 
 FACTS_LABEL = "facts"
@@ -107,7 +110,7 @@ class Layout:
     document: Document
     outline: list[str]
     outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block index
-    to_fill: list[tuple[int, sections.Block]] = field(default_factory=list)  # the blocks the model writes
+    to_fill: list[tuple[int, post.Block]] = field(default_factory=list)  # the blocks the model writes
 
     def assemble(self, facts: Facts, extra_outcomes: list[Outcome] | None = None) -> Draft:
         """The draft, once every block has its outcome: front matter, preamble, then the blocks in order."""
@@ -266,16 +269,16 @@ class Pipeline:
 
     def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
         """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
-        document = prefill(sections.split(rendered), paper, facts)
+        document = prefill(post.split(rendered), paper, facts)
         outline = [block.title for block in document.blocks if block.level == document.section_level]
         laid = Layout(document, outline)
         for index, block in enumerate(document.blocks):
-            action = validate.classify(block)
+            action = classify(block)
             if action is Action.KEEP:
                 laid.outcomes[index] = Outcome(block.title, "kept", block.text)
                 self._emit(Event(block.title, "kept"))
             elif action is Action.STRIP:
-                laid.outcomes[index] = Outcome(block.title, "stripped", sections.strip_comments(block.text))
+                laid.outcomes[index] = Outcome(block.title, "stripped", strip_comments(block.text))
                 self._emit(Event(block.title, "stripped"))
             else:
                 laid.to_fill.append((index, block))
@@ -315,14 +318,14 @@ class Pipeline:
             self._abort.set()
             raise
 
-    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: sections.Block) -> Outcome:
+    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: post.Block) -> Outcome:
         """Have the model write one block; on failure keep the archetype's text."""
         conversation = Conversation(block.title, index, self.section_messages(paper, facts, outline, block.title, block.text),
                                     prompt_cache_key(paper))
         # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
         source = paper_source(paper, facts.name, facts.tagline, facts.kind)
         judged = source if self.grounding == "error" else None
-        last = self.ask_until_valid(conversation, lambda answer: validate.validate_section(block.text, answer, source=judged))
+        last = self.ask_until_valid(conversation, lambda answer: validate_section(block.text, answer, source=judged))
         if last.findings:
             self._emit(Event(block.title, "failed", conversation.attempts, tuple(last.findings), conversation.usage))
             return Outcome(block.title, "failed", block.text, conversation.attempts, last.findings, conversation.usage)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import validate
 from .arxiv import Paper
 from .errors import SectionNotFound
 from .facts import Facts, fallback_facts
-from .sections import Action, Block, Document
+from .post.document import Block, Document
+from .post.placeholders import Action, classify
+from .validate.headings import heading_pattern
+from .validate.section import find_block, validate_section
 from .findings import Finding
 
 
@@ -41,15 +43,15 @@ def states(archetype: Document, draft: Document) -> list[SectionState]:
     paired: dict[int, Block] = {}
     cursor = 0
     for expected in archetype.blocks:
-        match = validate.find_block(expected, draft.blocks, cursor)
+        match = find_block(expected, draft.blocks, cursor)
         if match is not None:
             paired[match] = expected
             cursor = match + 1
     result = []
     for index, block in enumerate(draft.blocks):
         expected = paired.get(index)
-        action = validate.classify(expected) if expected is not None else None
-        findings = validate.validate_section(expected.text, block.text) if action is Action.FILL else []
+        action = classify(expected) if expected is not None else None
+        findings = validate_section(expected.text, block.text) if action is Action.FILL else []
         result.append(SectionState(index + 1, index, block, expected, action, findings))
     return result
 
@@ -81,7 +83,7 @@ def facts_from_draft(archetype: Document, draft: Document, paper: Paper, slug: s
     actual = next((b for b in draft.blocks if b.heading and b.heading.level == 1), None)
     if lead is not None and actual is not None:
         slots = [part.strip("[]").casefold() for part in _slots(lead.heading.title)]
-        match = validate.heading_pattern(lead.heading.title).match(actual.heading.title)
+        match = heading_pattern(lead.heading.title).match(actual.heading.title)
         if match:
             values = dict(zip(slots, match.groups()))
             name = values.get("model name", values.get("model", name))

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sections
 from .findings import Finding
-from .validate import code_blocks
+from .post import document as post
+from .post.markdown import code_blocks
 
 CODE_RUNS = "code-runs"
 SECTION = "implementation"
@@ -79,7 +79,7 @@ def modules_available(modules: Sequence[str], python: str = sys.executable, time
 
 def implementation_code(text: str, section: str = SECTION) -> tuple[str, list[_Piece]]:
     """The Python blocks of the draft's section titled like `section` (any case), joined; with where each came from."""
-    document = sections.split(text)
+    document = post.split(text)
     block = next((b for b in document.blocks if b.heading is not None and b.title.strip().casefold() == section), None)
     if block is None:
         return "", []

@@ -10,7 +10,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import archetype, sections, validate
+from . import archetype
+from .post import document as post
+from .post.markdown import headings, strip_comments
+from .post.placeholders import Action, classify, placeholders
 from .archetype import Located, PageContext
 from .errors import ArchetypeError, ConfigError
 
@@ -30,8 +33,8 @@ class Skeleton:
 def is_bodyless(text: str) -> bool:
     """True when a rendered archetype has nothing after its front matter but blank lines and HTML comments
     (`<!--more-->`): most themes' default archetypes."""
-    _, body = sections.split_front_matter(text)
-    return not sections.strip_comments(body).strip()
+    _, body = post.split_front_matter(text)
+    return not strip_comments(body).strip()
 
 
 def outline(context: PageContext) -> str:
@@ -46,8 +49,8 @@ def with_outline(rendered: str, context: PageContext) -> tuple[str, bool]:
     if not is_bodyless(rendered):
         return rendered, False
     full = outline(context)
-    front_matter, body = sections.split_front_matter(full)
-    if not sections.split_front_matter(rendered)[0]:
+    front_matter, body = post.split_front_matter(full)
+    if not post.split_front_matter(rendered)[0]:
         return full, True
     newline = "\r\n" if "\r\n" in rendered else "\n"
     head = rendered if rendered.endswith("\n") else rendered + newline
@@ -159,18 +162,18 @@ def inspect(rendered: str) -> list[SectionReport]:
     """What drafter does with each block of a rendered archetype (no model, no network)."""
     from .facts import fill_known_slots
 
-    document = sections.split(rendered)
+    document = post.split(rendered)
     known = dict.fromkeys(KNOWN_SLOTS, "x")
     reports = []
     for block in document.blocks:
-        found = tuple(validate.placeholders(block.text))
-        action = validate.classify(block)
-        if action is sections.Action.FILL:
+        found = tuple(placeholders(block.text))
+        action = classify(block)
+        if action is Action.FILL:
             prefilled = fill_known_slots(block.text, known)
-            still = validate.classify(sections.Block(prefilled, block.start_line, tuple(sections.headings(prefilled))))
-            label = "model" if still is sections.Action.FILL else "metadata"
+            still = classify(post.Block(prefilled, block.start_line, tuple(headings(prefilled))))
+            label = "model" if still is Action.FILL else "metadata"
         else:
-            label = "kept" if action is sections.Action.KEEP else "stripped"
+            label = "kept" if action is Action.KEEP else "stripped"
         reports.append(SectionReport(block.level, block.title, block.start_line, found, label))
     return reports
 
@@ -221,7 +224,7 @@ def inspect_file(path: Path, cwd: Path, section: str = "posts") -> str:
     located, context = _context_for(path, cwd, "my-post", section)
     made = render_builtin(located, context)
     notes = []
-    front_matter, _ = sections.split_front_matter(made.text)
+    front_matter, _ = post.split_front_matter(made.text)
     notes.append(f"front matter: {'drafter fills it from the paper metadata (draft: true, arxiv:, description, cover)' if front_matter else 'none'}")
     if made.outline_added:
         notes.append("body: none in the archetype; drafter's built-in model-explainer outline is used")

@@ -12,11 +12,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import archetype, arxiv, regen, sections, skeleton, validate
+from . import archetype, arxiv, regen, skeleton
 from .arxiv import store as papercache
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
+from .findings import FRONT_MATTER
+from .post import document as post
+from .post.placeholders import Action, classify
+from .validate.document import check_document
+from .validate.front_matter import front_matter_placeholders
 from .facts import Facts, fallback_facts, retitle
 from .files import read_exact, write_atomic
 from .pipeline import Draft, Emit, Event, Outcome, Pipeline, prefill
@@ -220,10 +225,10 @@ class Run:
             provisional = Facts(provisional.name, provisional.tagline, provisional.kind, self.options.slug)
         rendered = self.session.render(self.output_path(provisional.slug))
         planned = [PlannedRequest("facts", tuple(pipeline.facts_messages(paper)))]
-        document = prefill(sections.split(rendered), paper, provisional)
+        document = prefill(post.split(rendered), paper, provisional)
         outline = [b.title for b in document.blocks if b.level == document.section_level]
         for block in document.blocks:
-            if validate.classify(block) is sections.Action.FILL:
+            if classify(block) is Action.FILL:
                 messages = pipeline.section_messages(paper, provisional, outline, block.title, block.text)
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
@@ -232,7 +237,7 @@ class Run:
         """The draft with a title that is only the title-cased slug ("Lora") written as the model's name ("LoRA")."""
         if not self.settings.title_from_name:
             return None
-        front_matter, rest = sections.split_front_matter(draft.text)
+        front_matter, rest = post.split_front_matter(draft.text)
         base_name = path.parent.name if path.stem == "index" else path.stem
         changed = retitle(front_matter, base_name, draft.facts.name) if front_matter else None
         return changed + rest if changed is not None else None
@@ -314,7 +319,7 @@ class DraftFile:
         # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
         self.bom = _BOM if self.text.startswith(_BOM) else ""
         self.text = self.text[len(self.bom):]
-        self.document = sections.split(self.text)
+        self.document = post.split(self.text)
 
     def front_matter(self) -> dict:
         """The draft's front matter as data ({} when it has none); one that does not parse is an error with its line."""
@@ -346,7 +351,7 @@ def section_states(draft_path: Path, cwd: Path, settings: Settings, archetype_op
     """Every part of a draft with its validation state (for `drafter sections`)."""
     draft = DraftFile(absolute(draft_path, cwd), draft_path)
     session = Session(settings, cwd, Sources(archetype=archetype_option), draft.path.parent)
-    return regen.states(sections.split(session.render(draft.path)), draft.document)
+    return regen.states(post.split(session.render(draft.path)), draft.document)
 
 
 class RegenRun:
@@ -357,10 +362,10 @@ class RegenRun:
         self.draft = DraftFile(absolute(options.draft, options.cwd), options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
         self.session = Session(settings, options.cwd, options.sources, self.draft.path.parent, on_event)
-        self.archetype_doc = sections.split(self.session.render(self.draft.path))
+        self.archetype_doc = post.split(self.session.render(self.draft.path))
         self.states = regen.states(self.archetype_doc, self.draft.document)
         if options.failed:
-            self.targets = [s for s in self.states if s.action is sections.Action.FILL and s.findings]
+            self.targets = [s for s in self.states if s.action is Action.FILL and s.findings]
         else:
             self.targets = regen.choose(self.states, list(options.names), str(options.draft))
 
@@ -464,7 +469,7 @@ def check_writable(path: Path) -> None:
 
 # -- drafter check ---------------------------------------------------------------------------
 
-def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> sections.Document:
+def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> post.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
     site = archetype.find_site(draft.path.resolve().parent)
     section = draft_section(site, draft.path) or "posts"
@@ -476,13 +481,13 @@ def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None
     context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
                                     site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
                                     content_type=kind, section=section)
-    return sections.split(skeleton.render_builtin(located, context).text)
+    return post.split(skeleton.render_builtin(located, context).text)
 
 
-def check_read_draft(draft: DraftFile, expected: sections.Document) -> list[Finding]:
+def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
     """The findings of a draft already read, against its rendered archetype (`expected`)."""
     findings = check_front_matter(expected.front_matter, draft.document.front_matter)
-    findings += validate.check_document(expected, draft.document)
+    findings += check_document(expected, draft.document)
     return sorted(findings, key=lambda f: (f.line, f.rule))
 
 
@@ -500,11 +505,11 @@ def draft_section(site: Path | None, draft: Path) -> str:
 def check_front_matter(expected: str, actual: str) -> list[Finding]:
     """The draft's front matter parses, keeps every key of the archetype's, and says `draft: true`."""
     if not actual.strip():
-        return [Finding(1, validate.FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
+        return [Finding(1, FRONT_MATTER, "the draft has no front matter; restore the archetype's")]
     try:
         have = front_matter_data(actual)
     except FrontMatterUnparsable as error:
-        return [Finding(error.line, validate.FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
+        return [Finding(error.line, FRONT_MATTER, f"the front matter does not parse ({error.reason})")]
     findings = []
     try:
         want = front_matter_data(expected) if expected.strip() else {}
@@ -512,11 +517,11 @@ def check_front_matter(expected: str, actual: str) -> list[Finding]:
         want = {}
     for key in want:
         if key not in have:
-            findings.append(Finding(1, validate.FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
+            findings.append(Finding(1, FRONT_MATTER, f"the key {key!r} of the archetype is missing"))
     if have.get("draft") is not True:
-        findings.append(Finding(1, validate.FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
+        findings.append(Finding(1, FRONT_MATTER, "the front matter must say draft: true until a person publishes it"))
     # `<angle>` and `[bracket]` slots in string values, each reported once even if a line repeats it.
-    findings += dict.fromkeys(validate.front_matter_placeholders(actual))
+    findings += dict.fromkeys(front_matter_placeholders(actual))
     return findings
 
 

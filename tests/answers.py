@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from drafter.validate import HTML_ELEMENTS
+from drafter.post.markdown import HTML_ELEMENTS
 
 ASK_MARKER = "Answer with the completed Markdown only, starting with its heading line:\n\n"
 FACTS_MARKER = "Answer with one JSON object and nothing else"

@@ -52,7 +52,7 @@ class FakeBatchAPI:
 
     polls_until_done: int = 1  # retrievals that still see the job in progress
     seconds_until_done: float = 0.0
-    failing_lines: list[str] = field(default_factory=list)  # a line whose body holds this text errors (once each)
+    failing_lines: list[tuple[str, ...]] = field(default_factory=list)  # a line whose body holds these texts errors (once each)
     fates: list[str] = field(default_factory=list)  # the next jobs end this way, in order ("expired", "cancelled")
     files: dict[str, bytes] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
@@ -63,9 +63,9 @@ class FakeBatchAPI:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
-    def fail_line(self, text: str) -> None:
-        """The next line whose request contains `text` comes back with an error."""
-        self.failing_lines.append(text)
+    def fail_line(self, *texts: str) -> None:
+        """The next line whose request contains every one of `texts` comes back with an error."""
+        self.failing_lines.append(texts)
 
     # -- HTTP ------------------------------------------------------------------------------------
 
@@ -136,7 +136,8 @@ class FakeBatchAPI:
                 if job.fate == "expired":
                     errors.append(_error_line(line, "batch_expired", "This request could not be executed before the completion window expired."))
                 continue  # a cancelled job's unfinished lines are simply not in any file
-            failing = next((text for text in self.failing_lines if text in json.dumps(line["body"])), None)
+            request = json.dumps(line["body"])
+            failing = next((texts for texts in self.failing_lines if all(t in request for t in texts)), None)
             if failing is not None:
                 self.failing_lines.remove(failing)
                 errors.append({"id": f"batch_req_{number}", "custom_id": line["custom_id"], "error": None,

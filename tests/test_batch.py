@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from answers import Author, paper_field, skeleton
+from answers import Author, paper_field
+from drafter.arxiv import api
 from drafter.cli import app
+from fakebatch import run_batch
 
 runner = CliRunner()
 PAPERS = ("1706.03762", "1605.08386", "astro-ph/0601001")
@@ -63,3 +70,159 @@ def test_three_papers_end_to_end_with_a_re_ask_round(env, tmp_path, model_server
     assert "round 2 (1 job(s), completed)" in result.stderr
     assert [p["status"] for p in state_of(Path.cwd())["papers"]] == ["written"] * 3
 
+
+
+def lines_per_job(model_server) -> list[int]:
+    """How many requests each job the server was given held, in order."""
+    batch = model_server.batch
+    return [len(batch.files[job.input_file_id].splitlines()) for job in batch.jobs.values()]
+
+
+# -- offline engines: --prepare and --results --------------------------------------------------------
+
+PREPARED = re.compile(r"^prepared (\d+) requests in (\S+); run them, then: drafter batch --resume (\S+) --results RESULTS\n$")
+
+
+def test_three_papers_through_prepared_files_and_a_vllm_stand_in(env, tmp_path, model_server):
+    model_server.responder = DefectiveOnce("1605.08386", "## Introduction")
+    result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--prepare", str(tmp_path / "round1.jsonl"))
+    assert result.exit_code == 0, result.output
+    match = PREPARED.match(result.stdout)
+    assert match and match[1] == "3" and match[2] == str(tmp_path / "round1.jsonl"), result.stdout
+    name = match[3]
+    prepared_counts = [3]
+    for number in (2, 3, 4):
+        results = tmp_path / f"results{number - 1}.jsonl"
+        assert run_batch(tmp_path / f"round{number - 1}.jsonl", results, model_server.completion_body) == prepared_counts[-1]
+        result = drafter("batch", "--resume", name, "--results", str(results), "--prepare", str(tmp_path / f"round{number}.jsonl"))
+        assert result.exit_code == 0, result.output
+        match = PREPARED.match(result.stdout)
+        if match is None:
+            break
+        prepared_counts.append(int(match[1]))
+    assert result.stdout == "every draft is written (3)\n"
+    assert prepared_counts == [3, 42, 1]  # facts, every section, the one re-ask
+    assert len(list((tmp_path / "drafts").iterdir())) == 3
+    assert model_server.received == [] and model_server.batch.jobs == {}  # no request went to the server at all
+    listing = drafter("batch", "--list").stdout
+    assert f"{name}  3 paper(s), 3 written, 0 failed  round 1: prepared in {tmp_path / 'round1.jsonl'} (results read)" in listing
+
+
+@pytest.mark.parametrize(("results", "problem"), [
+    ('{"custom_id": "2101.00001:facts:1", "response": {"status_code": 200, "body": {}}, "error": null}\n',
+     "line 1 answers '2101.00001:facts:1', which the batch never asked"),
+    (None, "its last line is cut short"),  # the stand-in's real output, cut in the middle of its last line
+])
+def test_a_foreign_or_truncated_results_file_is_refused(env, tmp_path, model_server, results, problem):
+    result = drafter("batch", *PAPERS, "--prepare", str(tmp_path / "round1.jsonl"))
+    name = PREPARED.match(result.stdout)[3]
+    path = tmp_path / "results.jsonl"
+    if results is None:
+        run_batch(tmp_path / "round1.jsonl", path, model_server.completion_body)
+        results = path.read_text(encoding="utf-8")[:-40]
+    path.write_text(results, encoding="utf-8")
+    before = state_of(Path.cwd())
+    refused = drafter("batch", "--resume", name, "--results", str(path))
+    assert refused.exit_code == 2
+    assert refused.stderr == f"Error: {path} is not the results of this batch's prepared requests: {problem}; nothing was read\n"
+    assert state_of(Path.cwd()) == before
+
+
+# -- faults ------------------------------------------------------------------------------------------
+
+def test_a_failed_line_is_sent_again_once(env, tmp_path, model_server):
+    model_server.batch.fail_line("## Conclusion")
+    result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 0, result.output
+    sent = model_server.batch.lines_received
+    again = sorted({key for key in sent if sent.count(key) > 1})
+    assert again == ["1706.03762:13-Conclusion:1"] and sent.count(again[0]) == 2
+    assert lines_per_job(model_server)[2] == 1
+
+
+def test_a_line_that_fails_twice_costs_its_paper_only(env, tmp_path, model_server):
+    model_server.batch.fail_line("## Conclusion", "arXiv ID: 1706.03762")
+    model_server.batch.fail_line("## Conclusion", "arXiv ID: 1706.03762")
+    result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 1
+    assert "1706.03762: no draft: request 1706.03762:13-Conclusion:1 failed twice at the provider (HTTP 500: server_error: scripted line failure)" in result.stderr
+    assert "Error: 1 paper(s) have no draft: 1706.03762;" in result.stderr
+    assert len(list((tmp_path / "drafts").iterdir())) == 2
+
+
+def test_an_expired_job_sends_what_it_did_not_answer_in_the_next_round(env, tmp_path, model_server):
+    model_server.batch.fates = ["completed", "expired"]
+    result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 0, result.output
+    assert lines_per_job(model_server) == [3, 42, 21]  # the expired job answered half; the rest went again
+    assert len(model_server.batch.lines_received) == len(set(model_server.batch.lines_received)) + 21
+    assert len(list((tmp_path / "drafts").iterdir())) == 3
+
+
+def test_a_cancelled_job_is_reported_with_what_was_kept_and_resumed(env, tmp_path, model_server):
+    model_server.batch.fates = ["completed", "cancelled"]
+    result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 1
+    name = state_of(Path.cwd())["name"]
+    assert result.stderr.splitlines()[-1] == (f"Error: the provider cancelled batch job batch_5: 21 answer(s) of it are kept, "
+                                             f"21 were not answered; drafter batch --resume {name} submits those again")
+    resumed = drafter("batch", "--resume", name, "--poll", "0")
+    assert resumed.exit_code == 0, resumed.output
+    assert lines_per_job(model_server) == [3, 42, 21]
+    assert len(list((tmp_path / "drafts").iterdir())) == 3
+
+
+def test_ctrl_c_while_polling_keeps_the_state_and_resume_sends_nothing_again(env, tmp_path, model_server):
+    model_server.batch.polls_until_done = 10**9  # the first job never finishes until the test says so
+    command = [sys.executable, "-m", "drafter", "batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0.05"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(job.polls >= 2 for job in model_server.batch.jobs.values()):
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    name = state_of(Path.cwd())["name"]
+    assert process.returncode == 130, err
+    assert err.splitlines()[-1] == (f"Error: interrupted; the submitted jobs go on at the provider and the batch's state is kept: "
+                                    f"drafter batch --resume {name} goes on without sending anything again")
+    assert model_server.batch.uploads == 1 and len(model_server.batch.jobs) == 1
+    model_server.batch.polls_until_done = 0
+    resumed = drafter("batch", "--resume", name, "--poll", "0")
+    assert resumed.exit_code == 0, resumed.output
+    sent = model_server.batch.lines_received
+    assert len(sent) == len(set(sent)) == sum(lines_per_job(model_server))  # nothing submitted twice
+    assert lines_per_job(model_server) == [3, 42]
+    assert len(list((tmp_path / "drafts").iterdir())) == 3
+
+
+# -- arXiv for many papers ------------------------------------------------------------------------------
+
+def test_an_id_missing_from_the_list_answer_is_fetched_alone_and_an_unknown_one_reported(env, tmp_path, model_server,
+                                                                                            arxiv_server, monkeypatch):
+    monkeypatch.setitem(api._SHARED, "api", api.RateLimiter(0.0))  # the 3 s spacing, without the wait
+    arxiv_server.dropped_from_lists = {"1605.08386"}
+    result = drafter("batch", *PAPERS, "2101.00001", "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert arxiv_server.requests == [",".join(PAPERS + ("2101.00001",)), "1605.08386", "2101.00001"]
+    assert result.exit_code == 1
+    assert "2101.00001: no draft: arXiv has no paper 2101.00001" in result.stderr
+    assert len(list((tmp_path / "drafts").iterdir())) == 3
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((), "Error: drafter batch: no paper given; pass arXiv IDs, --from FILE, --resume NAME or --list\n"),
+    (("--resume", "nope"), "Error: no batch named 'nope' in "),
+    (("--results", "r.jsonl", "1706.03762"), "Error: --results: needs --resume NAME (the batch the results belong to)\n"),
+    (("not-an-id",), "Error: "),
+])
+def test_bad_input_is_one_line_and_exit_2(env, args, message):
+    result = drafter("batch", *args)
+    assert result.exit_code == 2 and result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.output
+
+
+def test_ids_come_from_a_file_with_comments(env, tmp_path, model_server):
+    listing = tmp_path / "papers.txt"
+    listing.write_text("# to read\nhttps://arxiv.org/abs/1706.03762v7\n\n1605.08386  # heat bath\n1706.03762\n", encoding="utf-8")
+    result = drafter("batch", "--from", str(listing), "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 0, result.output
+    assert lines_per_job(model_server)[0] == 2  # the same paper twice is drafted once

@@ -12,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ARXIV_FILES
-from drafter import arxiv, sections, validate, workflow
+from drafter import arxiv, workflow
+from drafter.post import document as post
+from drafter.validate.document import check_document
 from drafter.cli import app
 
 runner = CliRunner()
@@ -52,7 +54,7 @@ def test_every_filled_section_of_a_good_draft_is_grounded(path):
     paper = arxiv.parse_feed((ARXIV_FILES / f"{arxiv_id.base}.xml").read_text(encoding="utf-8"), arxiv_id)
     expected = workflow.expected_document(draft, path.parent, None)
     assert ground_draft(expected, draft, paper) == []
-    assert validate.check_document(expected, sections.split(draft.text)) == []
+    assert check_document(expected, post.split(draft.text)) == []
 
 
 @pytest.mark.parametrize("path", DRAFTS, ids=[path.stem for path in DRAFTS])

@@ -9,13 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from drafter import facts as facts_module
-from drafter import sections
+from drafter.post import document as post
 from drafter.arxiv import parse_feed, parse_id
 from drafter.chat.cassette import describe_difference
 from drafter.cli import app
 from drafter.pipeline import Event
 from drafter.progress import LiveProgress, PlainProgress
-from drafter.validate import Finding
+from drafter.findings import Finding
 
 DATA = Path(__file__).resolve().parent / "data"
 runner = CliRunner()
@@ -96,11 +96,11 @@ def test_fill_front_matter(front_matter, expected_lines):
     ],
 )
 def test_split_joins_back_byte_for_byte(text):
-    assert sections.split(text).join() == text
+    assert post.split(text).join() == text
 
 
 def test_split_finds_lead_and_sections_with_children():
-    document = sections.split("---\nx: 1\n---\n\n# Title\n\nLead.\n\n## One\n\n### Sub\n\n```\n## code\n```\n\n## Two\n")
+    document = post.split("---\nx: 1\n---\n\n# Title\n\nLead.\n\n## One\n\n### Sub\n\n```\n## code\n```\n\n## Two\n")
     assert [block.title for block in document.blocks] == ["Title", "One", "Two"]
     assert [h.title for h in document.blocks[1].headings] == ["One", "Sub"]
     assert document.blocks[1].start_line == 9

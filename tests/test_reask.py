@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from answers import Author, abstract, is_reask, skeleton
 from conftest import ARXIV_FILES
-from drafter import validate
+from drafter import findings as rules
 from drafter.cli import app
 
 runner = CliRunner()
@@ -34,21 +34,25 @@ def replace_once(old: str, new: str) -> Callable[[str], str]:
 
 # (rule id, section, how its first answer is broken); one case per rule a section answer can break.
 CASES: list[tuple[str, str, Callable[[str], str]]] = [
-    (validate.PLACEHOLDER, "Introduction", append("\n[Add a diagram here]\n")),
-    (validate.COMMENT, "Introduction", append("\n<!-- Why is it important? -->\n")),
-    (validate.SAMPLE, "Limitations and Future Work", append("- Direction 1\n")),
-    (validate.HEADING, "Comparison with Other Models", replace_once("### When to Use This Model", "### When To Pick It")),
-    (validate.FENCE_WRAP, "Conclusion", lambda text: "```markdown\n" + text + "```\n"),
-    (validate.CHATTER, "Conclusion", append("\nI hope this helps! Let me know if you'd like any changes.\n")),
-    (validate.EMPTY, "Conclusion", lambda text: "## Conclusion\n"),
-    (validate.UNSAFE_HTML, "Architecture Overview", append("\n<img src=x onerror=alert(1)>\n")),
-    (validate.SHORTCODE, "Applications", append("\n{{< youtube dQw4w9WgXcQ >}}\n")),
-    (validate.UNSAFE_LINK, "Further Reading", append("- [Click](javascript:alert(1))\n")),
-    (validate.CODE_FENCE, "Conclusion", append("\n```python\nprint('hi')\n")),
-    (validate.PYTHON_SYNTAX, "Implementation", replace_once("def forward(self, x, mask=None):", "def forward(self, x, mask=None)")),
-    (validate.MATH, "Background and Motivation", replace_once("position $t$ cannot", "position $t cannot")),
-    (validate.TABLE, "Training Details", replace_once("| Optimizer | Adam |", "| Optimizer | Adam | extra |")),
-    (validate.UNGROUNDED_NUMBER, "Introduction", replace_once("on eight GPUs", "on 16 GPUs")),
+    (rules.PLACEHOLDER, "Introduction", append("\n[Add a diagram here]\n")),
+    (rules.COMMENT, "Introduction", append("\n<!-- Why is it important? -->\n")),
+    (rules.SAMPLE, "Limitations and Future Work", append("- Direction 1\n")),
+    (rules.HEADING, "Comparison with Other Models", replace_once("### When to Use This Model", "### When To Pick It")),
+    (rules.FENCE_WRAP, "Conclusion", lambda text: "```markdown\n" + text + "```\n"),
+    (rules.CHATTER, "Conclusion", append("\nI hope this helps! Let me know if you'd like any changes.\n")),
+    (rules.EMPTY, "Conclusion", lambda text: "## Conclusion\n"),
+    (rules.UNSAFE_HTML, "Architecture Overview", append("\n<img src=x onerror=alert(1)>\n")),
+    (rules.SHORTCODE, "Applications", append("\n{{< youtube dQw4w9WgXcQ >}}\n")),
+    (rules.UNSAFE_LINK, "Further Reading", append("- [Click](javascript:alert(1))\n")),
+    (rules.CODE_FENCE, "Conclusion", append("\n```python\nprint('hi')\n")),
+    (rules.PYTHON_SYNTAX, "Implementation", replace_once("def forward(self, x, mask=None):", "def forward(self, x, mask=None)")),
+    (rules.MATH, "Background and Motivation", replace_once("position $t$ cannot", "position $t cannot")),
+    (rules.TABLE, "Training Details", replace_once("| Optimizer | Adam |", "| Optimizer | Adam | extra |")),
+    (rules.UNGROUNDED_NUMBER, "Introduction", replace_once("on eight GPUs", "on 16 GPUs")),
+    (rules.SETEXT_HEADING, "Conclusion", append("\nAttention alone was enough.\n---\n")),
+    (rules.OPEN_COMMENT, "Conclusion", append("\n<!-- a figure of the encoder goes here\n")),
+    (rules.STRAY_HTML, "Conclusion", append("\nA test of p<q and q>r needs no recurrence.\n")),
+    (rules.NESTED_HEADING, "Conclusion", append("\n- Where it leads\n\n  ### Next steps\n\n  Longer inputs.\n")),
 ]
 
 
@@ -74,12 +78,13 @@ def requests_for(model_server, title: str) -> list[dict]:
 
 
 def test_every_section_rule_has_a_case():
-    per_section = {validate.PLACEHOLDER, validate.COMMENT, validate.SAMPLE, validate.HEADING, validate.FENCE_WRAP,
-                   validate.CHATTER, validate.EMPTY, validate.UNSAFE_HTML, validate.SHORTCODE, validate.UNSAFE_LINK,
-                   validate.CODE_FENCE, validate.PYTHON_SYNTAX, validate.MATH, validate.TABLE, validate.UNGROUNDED_NUMBER}
+    per_section = {rules.PLACEHOLDER, rules.COMMENT, rules.SAMPLE, rules.HEADING, rules.FENCE_WRAP,
+                   rules.CHATTER, rules.EMPTY, rules.UNSAFE_HTML, rules.SHORTCODE, rules.UNSAFE_LINK,
+                   rules.CODE_FENCE, rules.PYTHON_SYNTAX, rules.MATH, rules.TABLE, rules.UNGROUNDED_NUMBER,
+                   rules.SETEXT_HEADING, rules.OPEN_COMMENT, rules.STRAY_HTML, rules.NESTED_HEADING}
     assert {rule for rule, _, _ in CASES} == per_section
-    whole_draft = {validate.FRONT_MATTER, validate.TOC_LINK}
-    declared = {value for name, value in vars(validate).items() if name.isupper() and isinstance(value, str) and
+    whole_draft = {rules.FRONT_MATTER, rules.TOC_LINK}
+    declared = {value for name, value in vars(rules).items() if name.isupper() and isinstance(value, str) and
                 re.fullmatch(r"[a-z]+(?:-[a-z]+)*", value)}
     assert declared - per_section - whole_draft == set()
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from answers import Author, skeleton
-from drafter import sections
+from drafter.post import document as post
 from drafter.cli import app
 from fakeopenai import FakeOpenAI
 from test_new import LeavesPlaceholderFirst
@@ -47,7 +47,7 @@ def make_draft(site: Path) -> Path:
 
 def block_span(text: str, title: str) -> tuple[int, int]:
     """The character span of a block of `text` whose heading is `title`."""
-    document = sections.split(text)
+    document = post.split(text)
     offset = len(document.front_matter) + len(document.preamble)
     for block in document.blocks:
         if block.title == title:

@@ -15,7 +15,7 @@ from drafter.runcode import CODE_RUNS, run_code
 from drafter.settings import resolve
 from drafter.errors import DrafterError
 from drafter.validate import validate_section
-from drafter import sections
+from drafter.post import document as post
 from test_regen import Rewrites, block_span, make_draft
 
 runner = CliRunner()
@@ -84,7 +84,7 @@ def test_regen_keeps_the_line_breaks_after_the_section_and_at_the_end(env, tmp_p
     draft = make_draft(tmp_path / "blog")
     before = edit(draft.read_text(encoding="utf-8"))
     draft.write_bytes(before.encode("utf-8"))
-    titles = [block.title for block in sections.split(before).blocks if block.heading is not None]
+    titles = [block.title for block in post.split(before).blocks if block.heading is not None]
     target = "Conclusion" if which == "middle" else titles[-1]
     model_server.responder = Rewrites()  # its answers end with "\n", like a model's
     result = runner.invoke(app, ["regen", str(draft), target])

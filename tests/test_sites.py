@@ -16,7 +16,12 @@ from typer.testing import CliRunner
 
 from answers import skeleton as asked_skeleton
 from conftest import DATA, hugo_binary
-from drafter import archetype, sections, settings, validate
+from drafter import archetype, settings
+from drafter.post import document as post
+from drafter import findings as rules
+from drafter.post.placeholders import Action, classify, has_placeholders, placeholders
+from drafter.validate.section import validate_section
+from drafter.validate.toc import check_toc_links
 from drafter import skeleton as skel
 from drafter.cli import app
 
@@ -100,11 +105,11 @@ def assert_end_to_end(site: Path, *extra: str, kind: str | None = None) -> tuple
     check = drafter("check", str(draft), *(("--kind", kind) if kind else ()))
     assert check.exit_code == 0, check.output
     text = draft.read_text(encoding="utf-8")
-    assert validate.check_toc_links(text) == []
+    assert check_toc_links(text) == []
     html = build_and_read(site, draft)
     plain = re.sub(r"<[^>]+>", "", html).replace("&rsquo;", "'").replace("&amp;", "&")
-    body = sections.split_front_matter(text)[1]
-    for heading in sections.headings(body):
+    body = post.split_front_matter(text)[1]
+    for heading in post.headings(body):
         assert heading.title in plain, heading.title
     return draft, text
 
@@ -169,31 +174,31 @@ def test_lookup_matches_real_hugo(tmp_path, kind):
 # -- generic placeholders -------------------------------------------------------------------------------
 
 def test_generic_placeholders_are_recognised_and_shortcodes_kept():
-    document = sections.split(TOML_ARCHETYPE)
-    actions = {block.title: validate.classify(block) for block in document.blocks}
-    assert actions == {"Summary": sections.Action.FILL, "Method": sections.Action.FILL,
-                       "Results": sections.Action.FILL, "Takeaways": sections.Action.FILL,
-                       "About this series": sections.Action.KEEP}
+    document = post.split(TOML_ARCHETYPE)
+    actions = {block.title: classify(block) for block in document.blocks}
+    assert actions == {"Summary": Action.FILL, "Method": Action.FILL,
+                       "Results": Action.FILL, "Takeaways": Action.FILL,
+                       "About this series": Action.KEEP}
     method = document.blocks[document.find("Method")].text
-    assert validate.placeholders(method) == ["TODO: explain the method in plain words."]
-    assert validate.has_placeholders("<one-paragraph summary of the paper>\n")
-    assert not validate.has_placeholders('{{< notice info >}}x{{< /notice >}} <div class="x"></div>\n')
+    assert placeholders(method) == ["TODO: explain the method in plain words."]
+    assert has_placeholders("<one-paragraph summary of the paper>\n")
+    assert not has_placeholders('{{< notice info >}}x{{< /notice >}} <div class="x"></div>\n')
     kept = method.replace("TODO: explain the method in plain words.", "It walks on fibres.")
-    assert validate.validate_section(method, kept) == []
-    assert any(f.rule == validate.PLACEHOLDER for f in validate.validate_section(method, method))
+    assert validate_section(method, kept) == []
+    assert any(f.rule == rules.PLACEHOLDER for f in validate_section(method, method))
     results = document.blocks[document.find("Results")].text
-    assert any(f.rule == validate.PLACEHOLDER for f in validate.validate_section(results, results))
+    assert any(f.rule == rules.PLACEHOLDER for f in validate_section(results, results))
     summary = document.blocks[document.find("Summary")].text
-    assert any(f.rule == validate.PLACEHOLDER for f in validate.validate_section(summary, summary))
+    assert any(f.rule == rules.PLACEHOLDER for f in validate_section(summary, summary))
 
 
 def test_h3_sections_are_detected():
-    document = sections.split(H3_ARCHETYPE)
+    document = post.split(H3_ARCHETYPE)
     assert document.section_level == 3
     assert [b.title for b in document.blocks] == ["{{ replace .Name \"-\" \" \" | title }}", "Overview", "How it works", "Verdict"]
     relearn = (DATA / "archetypes" / "McShelby__hugo-theme-relearn__chapter.md").read_text()
-    blocks = sections.split(relearn).blocks
-    assert [validate.classify(b) for b in blocks] == [sections.Action.KEEP, sections.Action.FILL]  # lorem ipsum
+    blocks = post.split(relearn).blocks
+    assert [classify(b) for b in blocks] == [Action.KEEP, Action.FILL]  # lorem ipsum
 
 
 # -- bodyless archetypes ----------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ def prepared_line(ended: Ended) -> str:
             f"drafter batch --resume {ended.state.name} --results RESULTS")
 
 
+def finished_line(ended: Ended) -> str:
+    """The line an offline batch prints when no round is left to run."""
+    written = sum(1 for p in ended.state.papers if p.status == WRITTEN)
+    failed = len(ended.state.papers) - written
+    return f"every draft is written ({written})" + (f"; {failed} paper(s) have none, see above" if failed else "")
+
+
 def listing_line(batch: BatchState) -> str:
     """One batch of `--list`: its name, papers, and each round's jobs and states."""
     written = sum(1 for p in batch.papers if p.status == WRITTEN)

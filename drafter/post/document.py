@@ -1,31 +1,19 @@
-"""Split a Markdown post into front matter, lead and sections, so that joining the parts gives the text back byte for byte."""
+"""Split a Markdown post into front matter, lead and sections, so that joining the parts gives the text back byte for byte.
+
+Where the sections start comes from the one Markdown scanner (`drafter.post.markdown`): a heading is what
+CommonMark calls a heading (ATX or setext, outside code, HTML, lists and blockquotes). The split itself cuts
+the original text at line boundaries; nothing is re-rendered, so CRLF, a BOM, non-ASCII text and a missing
+final newline survive a split and join.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+from .markdown import Heading, headings, line_count, parse, parse_parts, split_lines
 
-
-class Action(str, Enum):
-    """What drafter does with a block of the archetype."""
-
-    FILL = "fill"  # holds placeholders: the model writes it
-    STRIP = "strip"  # only guidance comments beside real content: drop the comments
-    KEEP = "keep"  # nothing to fill: kept verbatim
-
-
-@dataclass(frozen=True)
-class Heading:
-    """One ATX heading line."""
-
-    level: int
-    title: str
-    line: int  # 1-based, within the block's text
+__all__ = ["Block", "Document", "Heading", "detect_section_level", "split", "split_front_matter"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +41,10 @@ class Block:
 
     @property
     def body(self) -> str:
-        """The block's text after its heading line."""
-        return self.text.split("\n", 1)[1] if self.heading and "\n" in self.text else ("" if self.heading else self.text)
+        """The block's text after its heading line (after the underline of a setext heading)."""
+        if not self.heading:
+            return self.text
+        return "".join(split_lines(self.text)[max(self.heading.end_line, 1):])
 
 
 @dataclass(frozen=True)
@@ -119,32 +109,6 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return "", text
 
 
-def headings(text: str) -> list[Heading]:
-    """Return the ATX headings of `text`, skipping fenced code and HTML comments."""
-    found: list[Heading] = []
-    fence: str | None = None
-    in_comment = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_comment:
-            in_comment = "-->" not in line
-            continue
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            continue
-        if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
-            in_comment = True
-            continue
-        match = _HEADING.match(line)
-        if match:
-            found.append(Heading(len(match.group(1)), match.group(2).strip(), number))
-    return found
-
-
 def detect_section_level(body: str) -> int:
     """Return the heading level that divides the body into sections (2 under a single H1)."""
     levels = [heading.level for heading in headings(body)]
@@ -161,15 +125,19 @@ def split(text: str, section_level: int | None = None) -> Document:
     """Split a post into front matter, preamble, lead and sections."""
     front_matter, body = split_front_matter(text)
     level = section_level or detect_section_level(body)
-    lines = body.splitlines(keepends=True)
-    cut_points = [h.line - 1 for h in headings(body) if h.level <= level]
+    lines = split_lines(body)
+    found = parse(body).top_headings
+    cut_points = [h.line - 1 for h in found if h.level <= level]
     # A block starts at each heading of the section level or above (the H1 lead is one such block).
     preamble = "".join(lines[: cut_points[0]]) if cut_points else body
-    first_body_line = front_matter.count("\n") + 1
+    parse_parts(body, cut_points)
+    first_body_line = line_count(front_matter) + 1
     blocks = []
     for position, start in enumerate(cut_points):
         end = cut_points[position + 1] if position + 1 < len(cut_points) else len(lines)
-        blocks.append(_make_block("".join(lines[start:end]), first_body_line + start))
+        # The block's headings are the body's, renumbered: a block cut at a top-level heading reads the same alone.
+        own = tuple(replace(h, line=h.line - start, end_line=h.end_line - start) for h in found if start < h.line <= end)
+        blocks.append(Block("".join(lines[start:end]), first_body_line + start, own))
     return Document(front_matter, preamble, tuple(blocks), level)
 
 
@@ -178,24 +146,9 @@ def _make_block(text: str, start_line: int) -> Block:
 
 
 def _renumber(document: Document) -> Document:
-    line = document.front_matter.count("\n") + document.preamble.count("\n") + 1
+    line = line_count(document.front_matter) + line_count(document.preamble) + 1
     blocks = []
     for block in document.blocks:
         blocks.append(replace(block, start_line=line))
-        line += block.text.count("\n")
+        line += line_count(block.text)
     return replace(document, blocks=tuple(blocks))
-
-
-def strip_comments(text: str) -> str:
-    """Remove HTML comments, and the lines they leave empty."""
-    out = []
-    for line in re.sub(r"<!--.*?-->", "\x00", text, flags=re.DOTALL).splitlines(keepends=True):
-        if line.replace("\x00", "").strip() == "" and "\x00" in line:
-            continue
-        out.append(line.replace("\x00", ""))
-    return "".join(out)
-
-
-def guidance_comments(text: str) -> list[str]:
-    """Return the HTML comments in `text`."""
-    return _COMMENT.findall(text)
