@@ -180,7 +180,7 @@ def new(
             if slug is not None:
                 check_path_segment(slug, "--slug", "lora")
             cwd = Path.cwd()
-            from .archetype import find_site
+            from .hugo.site import find_site
 
             settings = resolve(find_site(cwd), os.environ, {
                 "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
@@ -332,7 +332,7 @@ def check(
       drafter check content/posts/lora.md --offline --format json   # no network
       drafter check content/posts/lora.md --run-code
     """
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .checking import GROUNDING_MODES, check_draft
     from .settings import resolve
 
@@ -391,10 +391,10 @@ def archetype_show(
       drafter archetype show archetypes/model.md --name lora
       drafter archetype show archetypes/paper --section papers   # a bundle archetype
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.show(path, Path.cwd(), name, section), nl=False)
+        typer.echo(new_content.show(path, Path.cwd(), name, section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -411,10 +411,10 @@ def archetype_inspect(
       drafter archetype inspect archetypes/model.md
       drafter archetype inspect themes/PaperMod/archetypes/default.md
     """
-    from . import skeleton
+    from .hugo import new_content
 
     try:
-        typer.echo(skeleton.inspect_file(path, Path.cwd(), section), nl=False)
+        typer.echo(new_content.inspect_file(path, Path.cwd(), section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -451,7 +451,7 @@ def regen(
       drafter regen demo.md conclusion --replay cassettes/regen-1706.03762.yaml --diff   # offline
     """
     from . import progress, workflow
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .settings import resolve
 
     with ctrl_c(f"{draft} is unchanged"):
@@ -544,7 +544,7 @@ def list_sections(
       drafter sections content/posts/lora.md --kind paper
     """
     from . import workflow
-    from .archetype import find_site
+    from .hugo.site import find_site
     from .settings import resolve
 
     try:

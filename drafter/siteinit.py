@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archetype import default_archetype, find_site
+from .hugo.archetypes import default_archetype
+from .hugo.site import find_site
 from .errors import InputFileError
 from .files import write_atomic
 from .settings import CONFIG_FILE

@@ -12,8 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import archetype, arxiv, regen, skeleton
+from . import arxiv, regen
 from .arxiv import store as papercache
+from .hugo import new_content
+from .hugo.archetypes import find_archetype, read_archetype
+from .hugo.page import PageContext, hugo_date
+from .hugo.site import SiteInfo, find_site, load_site_info
 from .chat.base import ChatClient, Message, estimate_tokens
 from .chat.cache import ResponseCache, default_directory
 from .errors import ArchetypeError, ArxivResponseInvalid, CassetteError, InputFileError, Interrupted, OutputExists, OutputUnwritable
@@ -87,8 +91,8 @@ class Session:
         self.cwd = cwd
         self.sources = sources
         self.on_event = on_event
-        self.site = archetype.find_site(site_from)
-        self.located = archetype.find_archetype(self.site, settings.kind, absolute(sources.archetype, cwd),
+        self.site = find_site(site_from)
+        self.located = find_archetype(self.site, settings.kind, absolute(sources.archetype, cwd),
                                                 section=settings.section)
         self.archetype_path = self.located.path
         self.template = read_archetype(self.archetype_path)
@@ -151,37 +155,37 @@ class Session:
                         concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
                         grounding=self.settings.grounding)
 
-    def page_context(self, path: Path, now: datetime) -> archetype.PageContext:
+    def page_context(self, path: Path, now: datetime) -> PageContext:
         """What the archetype's template sees, as Hugo would give it for `path`."""
         base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = archetype.load_site_info(self.site) if self.site else archetype.SiteInfo()
+        site_info = load_site_info(self.site) if self.site else SiteInfo()
         # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
         located = self.located.name
         kind = located if located and located == self.settings.section else self.settings.kind
         bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
-        return archetype.PageContext(content_base_name=base_name, date=archetype.hugo_date(now),
+        return PageContext(content_base_name=base_name, date=hugo_date(now),
                                      section=self.settings.section, site=site_info, now=now,
                                      content_type=kind, path=bundle_path)
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        return skeleton.render_builtin(self.located, context, self.template).text
+        return new_content.render_builtin(self.located, context, self.template).text
 
-    def build(self, path: Path, now: datetime | None = None) -> skeleton.Skeleton:
+    def build(self, path: Path, now: datetime | None = None) -> new_content.Skeleton:
         """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
         context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
-        if skeleton.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
+        if new_content.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
             assert self.site is not None
             try:
-                return skeleton.render_hugo(self.site, self.located, context, section=self.settings.section,
+                return new_content.render_hugo(self.site, self.located, context, section=self.settings.section,
                                             slug=context.content_base_name)
             except ArchetypeError:
                 if self.settings.renderer != "auto":
                     raise
                 # auto: a site Hugo cannot load here (a module not downloaded, a newer config) still gets
                 # drafter's renderer, which reports a faulty archetype itself.
-        return skeleton.render_builtin(self.located, context, self.template)
+        return new_content.render_builtin(self.located, context, self.template)
 
     def close(self) -> None:
         """Close the client stack: the recording is written (even after a failure), connections closed."""
@@ -197,7 +201,7 @@ class Run:
         self.settings = settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         self.session = Session(settings, options.cwd, options.sources, options.cwd, on_event)
-        skeleton.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
+        new_content.choose_renderer(settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
         if options.output is not None:
             self._refuse_overwrite(absolute(options.output, options.cwd))
 
@@ -430,14 +434,6 @@ def absolute(path: Path | None, cwd: Path) -> Path | None:
     return path if path.is_absolute() else cwd / path
 
 
-def read_archetype(path: Path) -> str:
-    """An archetype's text, with its line endings as they are (Hugo keeps CRLF)."""
-    try:
-        return read_exact(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
-
-
 def write_new_file(path: Path, text: str, *, overwrite: bool) -> None:
     """Write `path` atomically; without `overwrite`, fail rather than replace a file that appeared meanwhile."""
     write_new_bytes(path, text.encode("utf-8"), overwrite=overwrite)
@@ -471,17 +467,17 @@ def check_writable(path: Path) -> None:
 
 def expected_document(draft: DraftFile, cwd: Path, archetype_option: Path | None, kind: str | None = "model") -> post.Document:
     """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
-    site = archetype.find_site(draft.path.resolve().parent)
+    site = find_site(draft.path.resolve().parent)
     section = draft_section(site, draft.path) or "posts"
     if kind is None:  # the kind `drafter new` used by default: the site's drafter.toml, else "model"
         from .settings import read_config
 
         kind = str(read_config(site).get("kind") or "model")
-    located = archetype.find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
-    context = archetype.PageContext(content_base_name=draft.slug, date=archetype.hugo_date(datetime.now(timezone.utc)),
-                                    site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+    located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
+    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
+                                    site=load_site_info(site) if site else SiteInfo(),
                                     content_type=kind, section=section)
-    return post.split(skeleton.render_builtin(located, context).text)
+    return post.split(new_content.render_builtin(located, context).text)
 
 
 def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:

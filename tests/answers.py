@@ -227,3 +227,36 @@ def _rename_code(line: str, name: str) -> str:
     return (line.replace("ModelName", class_name)
             .replace("param1", "d_in").replace("param2", "d_out").replace("layer1", "proj")
             .replace("[Model Name]", name))
+
+
+class Recorded(Author):
+    """Answers with what a real language model answered to drafter's requests (tests/data/real-model/<ID>/).
+
+    Each recorded request names its part: the facts request, or a section by its skeleton's heading line.
+    A request is answered with the recorded answer to the request that named the same part, so a run of
+    today's drafter gets the real model's answers whatever its prompts now say around the skeleton.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.by_part: dict[str, str] = {}
+        for request_path in sorted(folder.glob("*.request.json")):
+            body = json.loads(request_path.read_text(encoding="utf-8"))
+            answer = request_path.with_name(request_path.name.replace(".request.json", ".answer.md")).read_text(encoding="utf-8")
+            self.by_part[self.part(body)] = answer
+
+    @staticmethod
+    def part(body: dict[str, Any]) -> str:
+        """The part a request asks for: "facts", or its skeleton's heading line."""
+        section = skeleton(body)
+        return "facts" if section is None else section.splitlines()[0].strip()
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        part = self.part(body)
+        if part not in self.by_part:
+            return f"No recorded answer for {part!r}."
+        return self.answer(body, part, self.by_part[part])
+
+    def answer(self, body: dict[str, Any], part: str, recorded: str) -> str:
+        """The answer to send: the recorded one (a subclass may break it)."""
+        return recorded

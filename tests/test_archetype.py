@@ -1,4 +1,6 @@
-"""Tests for drafter.archetype: differential against real `hugo new content`, plus unit tables."""
+"""Tests of Hugo's side (drafter.hugo): rendering differential against real `hugo new content`, plus unit tables.
+
+The template engine alone is tested in test_gotemplate.py."""
 
 from __future__ import annotations
 
@@ -12,16 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter.archetype import (
-    PageContext,
-    SiteInfo,
-    default_archetype,
-    find_site,
-    hugo_date,
-    load_site_info,
-    locate_archetype,
-    render,
-)
+from drafter.hugo.archetypes import default_archetype, find_archetype
+from drafter.hugo.page import PageContext, hugo_date
+from drafter.hugo.site import SiteInfo, find_site, load_site_info
+from drafter.hugo.template import render
 from drafter.errors import ArchetypeError, UnsupportedTemplate
 
 HERE = Path(__file__).resolve().parent
@@ -266,21 +262,6 @@ def test_title_case_style_is_configurable() -> None:
     assert render('{{ title "war with the newts" }}', ctx(site=chicago)) == "War with the Newts"
 
 
-@pytest.mark.parametrize(
-    ("layout", "expected"),
-    [
-        ("2006-01-02", "2026-11-27"),
-        ("Monday, January 2, 2006", "Friday, November 27, 2026"),
-        ("Jan _2 '06 3:04PM", "Nov 27 '26 9:05AM"),
-        ("15:04:05.000 .999999 ,9", "09:05:07.123 .123456 ,1"),
-        ("MST Z07:00 -0700 -07", "UTC Z +0000 +00"),
-        ("002 __2 Janx Monday01", "331 331 Janx Friday11"),
-    ],
-)
-def test_now_format_uses_go_layouts(layout: str, expected: str) -> None:
-    assert render('{{ now.Format "' + layout + '" }}', ctx()) == expected
-
-
 def test_now_defaults_to_the_page_date() -> None:
     context = PageContext("x", "2025-02-03T04:05:06+05:30")
     assert render('{{ now.Format "2006-01-02 15:04 -07:00" }}', context) == "2025-02-03 04:05 +05:30"
@@ -295,20 +276,10 @@ def test_hugo_date_format() -> None:
     assert RFC3339.fullmatch(hugo_date(datetime(2026, 1, 2, 3, 4, 5)))
 
 
-def test_jinja_syntax_is_plain_text() -> None:
-    template = "{% if x %}{{ .Name }}{% endif %} {# c #} {{- /* gone */ -}} !"
-    assert render(template, ctx("lora")) == "{% if x %}lora{% endif %} {# c #}!"
-
-
 def test_shortcodes_pass_through() -> None:
     # Hugo hides shortcode delimiters from the template engine; actions inside still run.
     template = '{{< figure src="{{ .Name }}.png" >}} {{% note %}}x{{% /note %}}'
     assert render(template, ctx("lora")) == '{{< figure src="lora.png" >}} {{% note %}}x{{% /note %}}'
-
-
-def test_trim_markers_strip_newlines() -> None:
-    assert render("a  \n\t{{- .Name -}} \r\n b", ctx("lora")) == "alorab"
-    assert render("a {{-3}} b", ctx()) == "a -3 b"
 
 
 def test_unsupported_names_construct_file_and_line() -> None:
@@ -348,19 +319,19 @@ def test_find_site_and_locate_archetype(tmp_path: Path) -> None:
     deep.mkdir(parents=True, exist_ok=True)
     assert find_site(deep) == site.resolve()
     assert find_site(tmp_path) is None
-    assert locate_archetype(site) == default_archetype()
+    assert find_archetype(site).path == default_archetype()
     default_md = site / "archetypes" / "default.md"
     default_md.write_text("---\n---\n")
-    assert locate_archetype(site) == default_md
+    assert find_archetype(site).path == default_md
     model_md = site / "archetypes" / "model.md"
     model_md.write_text("---\n---\n")
-    assert locate_archetype(site) == model_md
-    assert locate_archetype(site, kind="paper") == default_md
-    assert locate_archetype(None) == default_archetype()
+    assert find_archetype(site).path == model_md
+    assert find_archetype(site, kind="paper").path == default_md
+    assert find_archetype(None).path == default_archetype()
     assert default_archetype().is_file()
-    assert locate_archetype(site, explicit=model_md) == model_md
+    assert find_archetype(site, explicit=model_md).path == model_md
     with pytest.raises(ArchetypeError) as raised:
-        locate_archetype(site, explicit=tmp_path / "missing.md")
+        find_archetype(site, explicit=tmp_path / "missing.md").path
     assert "missing.md" in str(raised.value)
 
 

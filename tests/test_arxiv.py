@@ -233,6 +233,26 @@ PAPERS = {
         ),
         "We derive the frequencies of hot Jupiters",
     ),
+    "2106.09685.xml": (
+        "2106.09685",
+        dict(
+            arxiv_id="2106.09685v2",
+            base_id="2106.09685",
+            version=2,
+            title="LoRA: Low-Rank Adaptation of Large Language Models",
+            categories=("cs.CL", "cs.AI", "cs.LG"),
+            primary_category="cs.CL",
+            published="2021-06-17T17:37:18Z",
+            updated="2021-10-16T13:56:12Z",
+            year=2021,
+            comment="Draft V2 includes better baselines, experiments on GLUE, and more on adapter latency",
+            journal_ref=None,
+            doi=None,
+            abs_url="https://arxiv.org/abs/2106.09685v2",
+            pdf_url="https://arxiv.org/pdf/2106.09685v2",
+        ),
+        "An important paradigm of natural language processing consists",
+    ),
 }
 FAILURES = {
     "error-abc.xml": (ArxivId("abc"), ArxivRejected),

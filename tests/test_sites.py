@@ -16,13 +16,16 @@ from typer.testing import CliRunner
 
 from answers import skeleton as asked_skeleton
 from conftest import DATA, hugo_binary
-from drafter import archetype, settings
-from drafter.post import document as post
+from drafter import settings
 from drafter import findings as rules
+from drafter.hugo import new_content as skel
+from drafter.hugo.archetypes import Located, find_archetype
+from drafter.hugo.page import PageContext, hugo_date
+from drafter.hugo.site import load_site_info
+from drafter.post import document as post
 from drafter.post.placeholders import Action, classify, has_placeholders, placeholders
 from drafter.validate.section import validate_section
 from drafter.validate.toc import check_toc_links
-from drafter import skeleton as skel
 from drafter.cli import app
 
 runner = CliRunner()
@@ -123,11 +126,11 @@ def test_lookup_order_kind_section_default_then_theme_name_by_name(tmp_path):
     site_arch = site / "archetypes"
 
     def found():
-        located = archetype.find_archetype(site, "model", section="notes")
+        located = find_archetype(site, "model", section="notes")
         assert located.path.is_relative_to(site)
         return located.origin, located.path.relative_to(site).as_posix()
 
-    assert archetype.find_archetype(site, "model", section="notes").origin == "builtin"
+    assert find_archetype(site, "model", section="notes").origin == "builtin"
     (theme / "default.md").write_text("theme default\n")
     assert found() == ("theme", "themes/t/archetypes/default.md")
     (site_arch / "default.md").write_text("site default\n")
@@ -138,19 +141,19 @@ def test_lookup_order_kind_section_default_then_theme_name_by_name(tmp_path):
     assert found() == ("site", "archetypes/notes.md")
     (theme / "model").mkdir()
     (theme / "model" / "index.md").write_text("theme bundle\n")
-    located = archetype.find_archetype(site, "model", section="notes")
+    located = find_archetype(site, "model", section="notes")
     assert located.bundle == theme / "model" and located.path == theme / "model" / "index.md"
     (site_arch / "model.md").write_text("site kind\n")
     assert found() == ("site", "archetypes/model.md")
-    assert archetype.locate_archetype(site, "model", section="notes") == site_arch / "model.md"
-    assert archetype.locate_archetype(site, "paper") == site_arch / "default.md"  # compatible signature
+    assert find_archetype(site, "model", section="notes").path == site_arch / "model.md"
+    assert find_archetype(site, "paper").path == site_arch / "default.md"  # compatible signature
 
 
 def test_lookup_reads_theme_lists_and_themes_dir(tmp_path):
     site = make_site(tmp_path / "site", 'theme = ["missing", "b"]\nthemesDir = "vendor"\n')
     (site / "vendor" / "b" / "archetypes").mkdir(parents=True)
     (site / "vendor" / "b" / "archetypes" / "posts.md").write_text("b posts\n")
-    assert archetype.locate_archetype(site, "model") == site / "vendor" / "b" / "archetypes" / "posts.md"
+    assert find_archetype(site, "model").path == site / "vendor" / "b" / "archetypes" / "posts.md"
 
 
 @pytest.mark.parametrize("kind", ["model", "paper"])
@@ -168,7 +171,7 @@ def test_lookup_matches_real_hugo(tmp_path, kind):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert (site / "content" / "posts" / "x.md").read_text() == "from theme posts\n"
-    assert archetype.locate_archetype(site, kind) == site / "themes" / "t" / "archetypes" / "posts.md"
+    assert find_archetype(site, kind).path == site / "themes" / "t" / "archetypes" / "posts.md"
 
 
 # -- generic placeholders -------------------------------------------------------------------------------
@@ -204,14 +207,14 @@ def test_h3_sections_are_detected():
 # -- bodyless archetypes ----------------------------------------------------------------------------------
 
 def test_bodyless_archetype_gets_the_builtin_outline():
-    context = archetype.PageContext("lora", "2026-01-02T03:04:05Z")
-    made = skel.render_builtin(archetype.Located(PAPERMOD_DEFAULT, "default"), context)
+    context = PageContext("lora", "2026-01-02T03:04:05Z")
+    made = skel.render_builtin(Located(PAPERMOD_DEFAULT, "default"), context)
     assert made.outline_added and made.text.startswith("+++\n\n+++\n\n# [Model Name]: [Brief Tagline]\n")
     assert '<div id="lyket-like-lora"></div>' in made.text
     loveit = DATA / "archetypes" / "dillonzq__LoveIt__default.md"
-    text = skel.render_builtin(archetype.Located(loveit, "default"), context).text
+    text = skel.render_builtin(Located(loveit, "default"), context).text
     assert "<!--more-->\n\n# [Model Name]" in text  # its own front matter and comment kept, outline after
-    own = skel.render_builtin(archetype.Located(DATA / "archetypes" / "luizdepra__hugo-coder__posts.md", "posts"), context)
+    own = skel.render_builtin(Located(DATA / "archetypes" / "luizdepra__hugo-coder__posts.md", "posts"), context)
     assert own.outline_added and own.text.count("+++") == 2
 
 
@@ -333,19 +336,19 @@ def test_hugo_renderer_matches_builtin_and_leaves_content_alone(env, tmp_path, m
     (bundle / "images").mkdir(parents=True)
     (bundle / "index.md").write_text(BUNDLE_INDEX, encoding="utf-8")
     (bundle / "images" / "diagram.svg").write_bytes(SVG)
-    located = archetype.find_archetype(site, "paper")
+    located = find_archetype(site, "paper")
     from datetime import datetime
 
-    now = archetype.hugo_date(datetime(2026, 1, 2, 3, 4, 5).astimezone())  # local time: Hugo prints .Date in it
-    context = archetype.PageContext("heat-bath", now, path="posts/heat-bath/index.md",
-                                    site=archetype.load_site_info(site), content_type="paper")
+    now = hugo_date(datetime(2026, 1, 2, 3, 4, 5).astimezone())  # local time: Hugo prints .Date in it
+    context = PageContext("heat-bath", now, path="posts/heat-bath/index.md",
+                                    site=load_site_info(site), content_type="paper")
     by_hugo = skel.render_hugo(site, located, context, section="posts", slug="heat-bath")
     builtin = skel.render_builtin(located, context)
     assert by_hugo.text == builtin.text  # --clock gives Hugo drafter's moment, so even the date agrees
     assert by_hugo.resources == builtin.resources == {"images/diagram.svg": SVG}
     assert not (site / "content").exists() and not (site / ".hugo_build.lock").exists()
     assert skel.choose_renderer("auto", site, located) == "hugo"
-    assert skel.choose_renderer("auto", site, archetype.find_archetype(None)) == "builtin"
+    assert skel.choose_renderer("auto", site, find_archetype(None)) == "builtin"
     draft, text = assert_end_to_end(site, "--renderer", "hugo", kind="paper")
     assert (draft.parent / "images" / "diagram.svg").read_bytes() == SVG
 

@@ -466,3 +466,32 @@ def test_good_skeleton_against_random_answer(answer: str) -> None:
 def test_good_section_with_random_tail(titles: list[str], tail: str) -> None:
     for title in titles:
         validate_section(SKELETONS[title], GOOD[title] + tail, SOURCE)
+
+
+# Whole lines of the constructs CommonMark reads differently from a line scanner, joined by any line ending.
+_LINES = st.sampled_from([
+    "# Title", "## Section", "### Sub", "Para text", "Setext title", "---", "===", "***", "", "   ", "- item",
+    "  ## nested", "> ## quoted", "> quote", "```", "```python", "~~~", "    indented code", "<div>", "</div>",
+    "<!-- comment -->", "<!-- open", "-->", "$$", "x = 1", "| a | b |", "|---|---|", "[ref]: https://x.y",
+    "<script>", "1. one", "\u00e9t\u00e9 \u2028 na\u00efve", "\ufeff# BOM", "\t# tab", "## Closed ##",
+])
+structured = st.tuples(st.lists(_LINES, max_size=40), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans()).map(
+    lambda parts: parts[1].join(parts[0]) + (parts[1] if parts[2] else ""))
+
+
+@FAST
+@given(st.one_of(structured, st.tuples(_front_matter, structured).map("".join)))
+def test_split_join_is_byte_exact_over_setext_html_fences_and_line_endings(text: str) -> None:
+    """Split and join give the text back byte for byte; each part read alone is what the whole said of it."""
+    from drafter.post.markdown import forget, parse
+
+    document = post.split(text)
+    assert document.join() == text
+    remembered = [parse(block.text) for block in document.blocks]  # the parts as the split remembered them
+    forget()
+    for block, part in zip(document.blocks, remembered):
+        alone = parse(block.text)  # parsed afresh, alone
+        assert (alone.lines, alone.headings, alone.code_blocks, alone.html_blocks) == \
+               (part.lines, part.headings, part.code_blocks, part.html_blocks), block.text
+        assert tuple(block.headings) == alone.top_headings
+        assert block.heading is not None and block.heading.line == 1

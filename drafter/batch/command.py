@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import archetype, arxiv
+from .. import arxiv
+from ..hugo.site import find_site
 from ..errors import InputFileError
 from ..settings import Settings, resolve
 from ..workflow import Sources, absolute
@@ -67,7 +68,7 @@ def start(options: BatchOptions, cwd: Path, environ: Mapping[str, str], hooks: H
           prepare: Path | None = None, now: datetime | None = None) -> tuple[BatchRun, Ended]:
     """Create a batch for the papers and drive it (to the end, or to the prepared file)."""
     ids = read_ids(options.ids, options.from_file, cwd)
-    site = archetype.find_site(cwd)
+    site = find_site(cwd)
     flags = {name: (str(value) if isinstance(value, Path) else value) for name, value in options.flags.items()
              if value is not None}
     flags.update({"prompts": str(absolute(options.prompts, cwd)) if options.prompts else None,
@@ -96,12 +97,12 @@ def start(options: BatchOptions, cwd: Path, environ: Mapping[str, str], hooks: H
 def resume(name: str, cwd: Path, environ: Mapping[str, str], hooks: Hooks, results: Path | None = None,
            prepare: Path | None = None) -> tuple[BatchRun, Ended]:
     """Go on with a batch from its state file, sending nothing already submitted or answered."""
-    site = archetype.find_site(cwd)
+    site = find_site(cwd)
     directory = state.folder(site, cwd)
     batch = state.load(directory, name)
     if results is not None and batch.mode != "files":
         raise BatchUsageError("--results", f"batch {name} runs on the Batch API, not on prepared files")
-    settings, sources = _settings(archetype.find_site(Path(batch.cwd)), environ, dict(batch.flags))
+    settings, sources = _settings(find_site(Path(batch.cwd)), environ, dict(batch.flags))
     run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
                    provider_factory=hooks.provider_factory, **({"sleep": hooks.sleep} if hooks.sleep else {}))
     return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None,
@@ -110,7 +111,7 @@ def resume(name: str, cwd: Path, environ: Mapping[str, str], hooks: Hooks, resul
 
 def list_batches(cwd: Path) -> list[BatchState]:
     """Every batch in the state folder of the current site (or folder)."""
-    directory = state.folder(archetype.find_site(cwd), cwd)
+    directory = state.folder(find_site(cwd), cwd)
     return [state.load(directory, name) for name in state.names(directory)]
 
 

@@ -16,19 +16,22 @@ from ..post.markdown import Heading, Line, parse
 # A leading `**`, `>`, `*` or quote mark does not hide a remark.
 _LEAD = r"^[\W_]*"
 _INTERJECTION = r"(?:sure(?:\s+thing)?|certainly|of\s+course|absolutely|okay|ok|alright|all\s+right|great|got\s+it|no\s+problem|definitely|gladly|with\s+pleasure)"
-_ABOUT_THE_ANSWER = (r"(?:section|markdown|draft|version|answer|content|text|write-?up|rewrite|part|subsection|"
-                     r"requested|completed|filled|finished|updated|revised|rewritten)")
+# What the requester asked for, named as such: "the completed section", "the filled-in Markdown".
+_THE_ANSWER = r"(?:section|subsection|markdown|write-?up|rewrite)"
+_THE_ANSWER_IF_INTRODUCED = r"(?:draft|version|answer|text|content|result)"  # only in a line ending with ":"
+_FIRST_PERSON = (r"(?:i(?:'ve|\u2019ve|\s+have)|i(?:'ll|\u2019ll|\s+will)|let\s+me|i(?:'d|\u2019d|\s+would)\s+be\s+happy\s+to|"
+                 r"i(?:'m|\u2019m|\s+am)\s+(?:happy|glad)\s+to)")
+_ASKED_VERBS = (r"(?:written|write|filled|fill|drafted|draft|completed|complete|replaced|replace|rewritten|rewrite|"
+                r"provided|provide|prepared|prepare|expanded|expand|help|kept|used|followed|added)")
 _OPENING = re.compile(
     _LEAD + r"(?:"
     + _INTERJECTION + r"\s*(?:[!.:]|$)"  # "Sure!", "Certainly.", "Of course:"
     + r"|" + _INTERJECTION + r"\s*[,\u2014\u2013-]\s*(?:here|below|i\b|i'|i\u2019|let\s+me|this\s+is|the\s+following)"
-    + r"|here(?:'s|\u2019s|\s+is|\s+are)\b.{0,80}?\b" + _ABOUT_THE_ANSWER + r"\b"  # "Here's the completed section"
-    + r"|below\s+(?:is|are|you(?:'ll|\u2019ll|\s+will)\s+find)\b"  # "Below is the filled-in Markdown"
-    + r"|the\s+following\s+(?:is|are)\s+(?:the|a|your|my)\b"
-    + r"|as\s+(?:requested|instructed|you\s+asked|per\s+your\s+(?:request|instructions))\b"
-    + r"|(?:i(?:'ve|\u2019ve|\s+have)|i(?:'ll|\u2019ll|\s+will)|let\s+me|i(?:'d|\u2019d|\s+would)\s+be\s+happy\s+to|"
-    + r"i(?:'m|\u2019m|\s+am)\s+(?:happy|glad)\s+to)\s+(?:now\s+)?(?:written|write|filled|fill|drafted|draft|completed|complete|"
-    + r"replaced|replace|rewritten|rewrite|provided|provide|prepared|prepare|expanded|expand|help)\b"
+    + r"|(?:here|below)(?:'s|\u2019s|\s+is|\s+are)\b.{0,80}?\b" + _THE_ANSWER + r"\b"  # "Here's the completed section"
+    + r"|(?:here|below)(?:'s|\u2019s|\s+is|\s+are)\b.{0,80}?\b" + _THE_ANSWER_IF_INTRODUCED + r"\b[^:]*:\W*$"
+    + r"|the\s+following\s+(?:is|are)\b.{0,60}?\b" + _THE_ANSWER + r"\b"
+    + r"|as\s+(?:requested|instructed|you\s+asked|per\s+your\s+(?:request|instructions))\s*[,:\u2014-]"
+    + r"|" + _FIRST_PERSON + r"\s+(?:now\s+)?" + _ASKED_VERBS + r"\b"
     + r")",
     re.IGNORECASE,
 )

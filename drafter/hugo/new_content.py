@@ -10,12 +10,16 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import archetype
-from .post import document as post
-from .post.markdown import headings, strip_comments
-from .post.placeholders import Action, classify, placeholders
-from .archetype import Located, PageContext
-from .errors import ArchetypeError, ConfigError
+from ..post import document as post
+from ..post.markdown import headings, strip_comments
+from ..post.placeholders import Action, classify, placeholders
+from ..errors import ArchetypeError, ConfigError
+from ..files import read_exact
+from .archetypes import Located, default_archetype, find_archetype, read_archetype
+from .page import PageContext, hugo_date
+from .site import SiteInfo, find_site, load_site_info
+from .template import render
+
 
 RENDERERS = ("auto", "hugo", "builtin")
 
@@ -39,8 +43,8 @@ def is_bodyless(text: str) -> bool:
 
 def outline(context: PageContext) -> str:
     """drafter's model-explainer archetype (drafter/archetypes/model.md) rendered for `context`."""
-    path = archetype.default_archetype()
-    return archetype.render(path.read_text(encoding="utf-8"), context, str(path))
+    path = default_archetype()
+    return render(path.read_text(encoding="utf-8"), context, str(path))
 
 
 def with_outline(rendered: str, context: PageContext) -> tuple[str, bool]:
@@ -83,8 +87,8 @@ def choose_renderer(renderer: str, site: Path | None, located: Located) -> str:
 def render_builtin(located: Located, context: PageContext, template: str | None = None) -> Skeleton:
     """Render with drafter's Go-template renderer, as `hugo new content` would."""
     if template is None:
-        template = _read(located.path)
-    text, added = with_outline(archetype.render(template, context, str(located.path)), context)
+        template = read_archetype(located.path)
+    text, added = with_outline(render(template, context, str(located.path)), context)
     resources: dict[str, bytes] = {}
     if located.bundle is not None:
         for relative in located.resources:
@@ -92,7 +96,7 @@ def render_builtin(located: Located, context: PageContext, template: str | None 
             if source.suffix == ".md":  # Hugo renders a bundle's content files too, each as its own page
                 folder = context.path.rsplit("/", 1)[0] if "/" in context.path else f"{context.section}/{context.content_base_name}"
                 own = replace(context, content_base_name=source.stem, path=f"{folder}/{relative.as_posix()}")
-                resources[relative.as_posix()] = archetype.render(_read(source), own, str(source)).encode("utf-8")
+                resources[relative.as_posix()] = render(read_archetype(source), own, str(source)).encode("utf-8")
             else:
                 resources[relative.as_posix()] = source.read_bytes()
     return Skeleton(text, resources, "builtin", added)
@@ -127,22 +131,13 @@ def render_hugo(site: Path, located: Located, context: PageContext, *, section: 
         main = root / "index.md" if located.bundle is not None else root / f"{slug}.md"
         if not main.is_file():
             raise ArchetypeError(str(located.path), f"hugo new content did not create {target}; use --renderer builtin")
-        with main.open(encoding="utf-8", newline="") as stream:
-            text = stream.read()
+        text = read_exact(main)
         resources = {}
         if located.bundle is not None:
             resources = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
                          if p.is_file() and p != main}
     text, added = with_outline(text, context)
     return Skeleton(text, resources, "hugo", added)
-
-
-def _read(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as stream:  # Hugo keeps CRLF
-            return stream.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
 
 
 # -- drafter archetype inspect -----------------------------------------------------------------------
@@ -160,7 +155,7 @@ class SectionReport:
 
 def inspect(rendered: str) -> list[SectionReport]:
     """What drafter does with each block of a rendered archetype (no model, no network)."""
-    from .facts import fill_known_slots
+    from ..facts import fill_known_slots
 
     document = post.split(rendered)
     known = dict.fromkeys(KNOWN_SLOTS, "x")
@@ -204,11 +199,11 @@ def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Locate
     from datetime import datetime
 
     target = path if path.is_absolute() else cwd / path
-    located = archetype.find_archetype(None, explicit=target)
-    site = archetype.find_site(target.parent if target.is_file() else target)
+    located = find_archetype(None, explicit=target)
+    site = find_site(target.parent if target.is_file() else target)
     now = datetime.now().astimezone()  # local time, as Hugo's .Date
-    context = PageContext(content_base_name=name, date=archetype.hugo_date(now), section=section, now=now,
-                          site=archetype.load_site_info(site) if site else archetype.SiteInfo(),
+    context = PageContext(content_base_name=name, date=hugo_date(now), section=section, now=now,
+                          site=load_site_info(site) if site else SiteInfo(),
                           content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")
     return located, context
 

@@ -1,0 +1,1 @@
+"""Hugo's side of drafter: the site, its archetypes, the page an archetype sees, Hugo's functions, new content."""
