@@ -169,8 +169,10 @@ def new(
       drafter new 2106.09685 --base-url http://localhost:11434/v1 --model llama3.1
       drafter new 1706.03762 --replay cassettes/1706.03762.yaml -o demo.md   # offline
     """
-    from . import progress, workflow
-    from .settings import check_path_segment, resolve
+    from . import progress
+    from .commands.new import NewOptions, NewRun
+    from .commands.session import Sources
+    from .settings import check_path_segment
 
     with ctrl_c("nothing is written"):
         try:
@@ -179,53 +181,51 @@ def new(
             _refuse_existing_cassette(record, force)
             if slug is not None:
                 check_path_segment(slug, "--slug", "lora")
-            cwd = Path.cwd()
-            from .hugo.site import find_site
-
-            settings = resolve(find_site(cwd), os.environ, {
-                "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
+            sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
+            options = NewOptions(arxiv=arxiv_id, cwd=Path.cwd(), sources=sources, slug=slug, output=output, force=force,
+                                 run_code=run_code)
+            run = NewRun(options, {
+                "model": model, "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
                 "max_attempts": max_attempts, "grounding": grounding,
                 "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
-            sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
-                                       use_cache=not no_cache)
-            options = workflow.NewOptions(arxiv=arxiv_id, cwd=cwd, sources=sources, slug=slug, output=output, force=force)
             if dry_run:
-                run = workflow.Run(options, settings)
                 _print_plan(run.plan())
                 return
             from .chat.cost import price_for
 
+            settings = run.settings
             price = price_for(settings.model, settings.prices)
             display = progress.for_stream(sys.stderr, price)
             try:
-                run = workflow.Run(options, settings, on_event=display)
                 _note_builtin_archetype(run.session)
-                result = run.execute()
+                result = run.execute(on_event=display)
             finally:
                 display.close()
         except DrafterError as error:
             _fail(error)
     draft = result.draft
-    filled = sum(1 for o in draft.outcomes if o.action == "filled")
     usage = draft.usage
     typer.echo(f"Wrote {result.path}", err=True)
     if result.retitled is not None:
         typer.echo(f"title: {result.retitled!r}, as the paper writes the name, not the file name's "
                    f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
-    typer.echo(f"{filled} section(s) filled, {draft.attempts} request(s), "
+    typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
                f"cost {_cost_note(price, usage, settings.model)}", err=True)
     for outcome in draft.outcomes:
         for finding in outcome.warnings:
             typer.echo(f"  {outcome.label}: warning: {finding}", err=True)
-    code_failed = _run_draft_code(result.path, draft.text, settings) if run_code else False
-    unasked = [o for o in draft.failed if any(f.rule == "budget" for f in o.findings)]
-    if unasked:
+    if result.code is not None:
+        for note in result.code.notes:
+            typer.echo(note, err=True)
+        for finding in result.code.findings:
+            typer.echo(f"{result.path}:{finding.line}: {finding.rule}: {finding.message}", err=True)
+    if result.budget_ran_out is not None:
         for outcome in draft.failed:  # sections that failed validation before the budget ran out
             for finding in outcome.findings:
                 if finding.rule != "budget":
                     typer.echo(f"  {outcome.label}: {finding}", err=True)
-        _fail(_budget_ran_out(str(result.path), settings, price, usage, [o.label for o in unasked]))
+        _fail(result.budget_ran_out)
     if draft.failed:
         from .errors import SectionsFailed
 
@@ -234,7 +234,7 @@ def new(
             for finding in outcome.findings:
                 typer.echo(f"  {outcome.label}: {finding}", err=True)
         _fail(error)
-    if code_failed:
+    if result.code is not None and result.code.findings:
         raise typer.Exit(1)
 
 
@@ -245,35 +245,12 @@ def _note_builtin_archetype(session) -> None:
                    "(run `drafter init` to copy it into the site and edit it)", err=True)
 
 
-def _run_draft_code(path: Path, text: str, settings) -> bool:
-    """--run-code for `drafter new`: run the Implementation's Python; print notes and findings; tell whether it failed."""
-    from .runcode import run_code
-
-    ran = run_code(text, timeout=settings.run_code_timeout)
-    for note in ran.notes:
-        typer.echo(note, err=True)
-    for finding in ran.findings:
-        typer.echo(f"{path}:{finding.line}: {finding.rule}: {finding.message}", err=True)
-    return bool(ran.findings)
-
-
 def _cost_note(price, usage, model: str) -> str:
     from .chat.cost import format_cost
 
     if price is None:
         return f'unknown (no price for {model}; add [prices."{model}"] to drafter.toml)'
     return f"{format_cost(price.cost(usage))} at {model} prices"
-
-
-def _budget_ran_out(path: str, settings, price, usage, sections: list[str]) -> DrafterError:
-    from .chat.cost import format_cost
-    from .errors import BudgetRanOut
-
-    tokens = usage.prompt_tokens + usage.completion_tokens
-    if settings.max_cost is not None and price is not None and (
-            settings.max_tokens is None or price.cost(usage) / settings.max_cost >= tokens / settings.max_tokens):
-        return BudgetRanOut(path, "--max-cost", format_cost(settings.max_cost), format_cost(price.cost(usage)), sections)
-    return BudgetRanOut(path, "--max-tokens", f"{settings.max_tokens} tokens", f"{tokens}", sections)
 
 
 def _print_plan(planned) -> None:
@@ -285,15 +262,6 @@ def _print_plan(planned) -> None:
             typer.echo(f"--- {message.role}")
             typer.echo(message.content.rstrip("\n"))
     typer.echo(f"=== {len(planned)} request(s), ~{total} input tokens before any re-ask (estimate: 4 characters a token)")
-
-
-def _replayed_model(replay: Path | None) -> str | None:
-    """A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo)."""
-    if replay is None:
-        return None
-    from .chat.cassette import recorded_model
-
-    return recorded_model(replay)
 
 
 def _refuse_existing_cassette(record: Path | None, force: bool) -> None:
@@ -332,21 +300,18 @@ def check(
       drafter check content/posts/lora.md --offline --format json   # no network
       drafter check content/posts/lora.md --run-code
     """
-    from .hugo.site import find_site
-    from .checking import GROUNDING_MODES, check_draft
-    from .settings import resolve
+    from .commands.check import check_draft
+    from .grounding_mode import MODES
 
     with ctrl_c("the check stopped; nothing was changed"):
         try:
             if output_format not in ("text", "json"):
                 raise _usage("--format", f"must be text or json, got {output_format!r}")
-            if grounding not in GROUNDING_MODES:
-                raise _usage("--grounding", f"must be error, warn or off, got {grounding!r}")
+            if grounding not in MODES:
+                raise _usage("--grounding", f"must be {', '.join(MODES[:-1])} or {MODES[-1]}, got {grounding!r}")
             if explain and (offline or grounding == "off"):
                 raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
-            cwd = Path.cwd()
-            settings = resolve(find_site((cwd / draft).parent), os.environ, {})
-            report = check_draft(draft, cwd, settings, archetype_option=archetype, kind=kind,
+            report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
                                  grounding="off" if offline else grounding, run_code=run_code, explain=explain)
         except DrafterError as error:
             _fail(error)
@@ -450,9 +415,9 @@ def regen(
       drafter regen content/posts/lora.md --failed --base-url http://localhost:11434/v1 --model llama3.1
       drafter regen demo.md conclusion --replay cassettes/regen-1706.03762.yaml --diff   # offline
     """
-    from . import progress, workflow
-    from .hugo.site import find_site
-    from .settings import resolve
+    from . import progress
+    from .commands.regen import RegenOptions, RegenRun
+    from .commands.session import Sources
 
     with ctrl_c(f"{draft} is unchanged"):
         try:
@@ -461,17 +426,14 @@ def regen(
             _refuse_existing_cassette(record, force)
             if not sections and not failed:
                 raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
-            cwd = Path.cwd()
-            settings = resolve(find_site((cwd / draft).parent), os.environ, {
-                "model": model or _replayed_model(replay), "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding})
-            sources = workflow.Sources(record=record, replay=replay, prompts=prompts, archetype=archetype,
-                                       use_cache=not no_cache)
-            options = workflow.RegenOptions(draft=draft, cwd=cwd, names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
-                                            hint=hint, diff=diff, sources=sources)
+            sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
+            options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
+                                   hint=hint, diff=diff, sources=sources)
+            run = RegenRun(options, {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts,
+                                     "grounding": grounding})
             display = progress.for_stream(sys.stderr)
             try:
-                run = workflow.RegenRun(options, settings, on_event=display)
-                result = run.execute()
+                result = run.execute(on_event=display)
             finally:
                 display.close()
         except DrafterError as error:
@@ -479,7 +441,7 @@ def regen(
     if not result.outcomes:
         typer.echo(f"{draft}: no section fails validation; nothing to regenerate", err=True)
         return
-    failures = [o for o in result.outcomes if o.action == "failed"]
+    failures = result.failed
     if failures:
         from .errors import SectionsFailed
 
@@ -543,14 +505,10 @@ def list_sections(
       drafter sections content/posts/lora.md
       drafter sections content/posts/lora.md --kind paper
     """
-    from . import workflow
-    from .hugo.site import find_site
-    from .settings import resolve
+    from .commands.sections import section_states
 
     try:
-        cwd = Path.cwd()
-        settings = resolve(find_site((cwd / draft).parent), os.environ, {"kind": kind})
-        states = workflow.section_states(draft, cwd, settings, archetype)
+        states = section_states(draft, Path.cwd(), {"kind": kind}, archetype)
     except DrafterError as error:
         _fail(error)
     if not states:

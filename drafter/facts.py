@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .arxiv import Paper
 from .findings import Finding
+from .post.document import Document
 from .post.placeholders import SLOT
+from .validate.headings import heading_pattern
 
 FACTS_RULE = "facts"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -170,6 +172,33 @@ def _fill_json_front_matter(front_matter: str, paper: Paper, facts: Facts) -> st
     if isinstance(data.get("description"), str):
         data["description"] = fill_known_slots(data["description"], known_slots(paper, facts))
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def facts_from_draft(archetype: Document, draft: Document, paper: Paper, slug: str) -> Facts:
+    """The facts as the draft now states them: name and tagline from its lead heading, the slug from its file."""
+    fallback = fallback_facts(paper)
+    name, tagline = fallback.name, fallback.tagline
+    lead = next((b for b in archetype.blocks if b.heading and b.heading.level == 1), None)
+    actual = next((b for b in draft.blocks if b.heading and b.heading.level == 1), None)
+    if lead is not None and actual is not None:
+        slots = [part.strip("[]").casefold() for part in re.findall(r"\[[^\[\]]+\]", lead.heading.title)]
+        match = heading_pattern(lead.heading.title).match(actual.heading.title)
+        if match:
+            values = dict(zip(slots, match.groups()))
+            name = values.get("model name", values.get("model", name))
+            tagline = values.get("brief tagline", values.get("tagline", tagline))
+    return Facts(name=name, tagline=tagline, kind="", slug=slug)
+
+
+def prefill(document: Document, paper: Paper, facts: Facts) -> Document:
+    """Fill what drafter knows without the model: the front matter, and the name, tagline and citation slots."""
+    slots = known_slots(paper, facts)
+    filled = replace(document, front_matter=fill_front_matter(document.front_matter, paper, facts))
+    for index, block in enumerate(document.blocks):
+        text = fill_known_slots(block.text, slots)
+        if text != block.text:
+            filled = filled.with_block(index, text)
+    return filled
 
 
 # `title: "Lora"` (YAML, any quoting), `title = "Lora"` (TOML), `"title": "Lora"` (JSON), on a line of its own.

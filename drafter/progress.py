@@ -5,33 +5,34 @@ from __future__ import annotations
 from typing import TextIO
 
 from .chat.cost import Price, format_cost
-from .pipeline import Event
+from .pipeline.events import Event
+from .status import Status
 
-_SYMBOLS = {"asking": "…", "rejected": "↻", "done": "✓", "failed": "✗", "kept": "=", "stripped": "="}
+_SYMBOLS = {Status.ASKING: "…", Status.REJECTED: "↻", Status.FILLED: "✓", Status.FAILED: "✗", Status.KEEP: "=", Status.STRIP: "="}
 
 
 def describe(event: Event, price: Price | None = None) -> str:
     """One plain line for an event; with a price, finished parts show what they cost."""
-    if event.status == "asking":
+    if event.status is Status.ASKING:
         return f"{event.label}: asking (attempt {event.attempt})"
-    if event.status == "retrying":
+    if event.status is Status.RETRYING:
         return f"{event.label}: {event.note}"
-    if event.status == "rejected":
+    if event.status is Status.REJECTED:
         rules = ", ".join(sorted({finding.rule for finding in event.findings}))
         return f"{event.label}: rejected ({rules}); asking again"
-    if event.status == "done" and event.attempt == 0:
+    if event.status is Status.FILLED and event.attempt == 0:
         return f"{event.label}: filled from the cache, no request"
-    if event.status == "failed" and any(finding.rule == "budget" for finding in event.findings):
+    if event.status is Status.FAILED and any(finding.rule == "budget" for finding in event.findings):
         return f"{event.label}: not asked, the budget ran out; kept the archetype's text"
-    if event.status in ("done", "failed"):
+    if event.status in (Status.FILLED, Status.FAILED):
         tokens = f"{event.usage.prompt_tokens} in / {event.usage.completion_tokens} out"
         if event.usage.cached_tokens:
             tokens += f", {event.usage.cached_tokens} of them cached"
         if price is not None:
             tokens += f", {format_cost(price.cost(event.usage))}"
-        verb = "filled" if event.status == "done" else "FAILED, kept the archetype's text"
+        verb = "filled" if event.status is Status.FILLED else "FAILED, kept the archetype's text"
         return f"{event.label}: {verb} after {event.attempt} attempt(s), {tokens}"
-    return f"{event.label}: {'kept as is' if event.status == 'kept' else 'guidance comments removed'}"
+    return f"{event.label}: {'kept as is' if event.status is Status.KEEP else 'guidance comments removed'}"
 
 
 class PlainProgress:
@@ -42,7 +43,7 @@ class PlainProgress:
         self.price = price
 
     def __call__(self, event: Event) -> None:
-        if event.status != "asking":
+        if event.status is not Status.ASKING:
             print(describe(event, self.price), file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -75,7 +76,7 @@ class LiveProgress:
             usage = event.usage
             tokens = f"{usage.prompt_tokens}/{usage.cached_tokens}/{usage.completion_tokens}" if usage.prompt_tokens else ""
             cost = format_cost(self.price.cost(usage)) if self.price is not None and usage.prompt_tokens else ""
-            table.add_row(_SYMBOLS.get(event.status, ""), label, event.status, str(event.attempt or ""), tokens, cost)
+            table.add_row(_SYMBOLS.get(event.status, ""), label, event.status.value, str(event.attempt or ""), tokens, cost)
         return table
 
     def __call__(self, event: Event) -> None:

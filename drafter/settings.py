@@ -12,6 +12,7 @@ import tomllib
 from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
 from .chat.cost import Price, parse_prices
 from .errors import ConfigError
+from .grounding_mode import MODES as GROUNDING_MODES
 
 CONFIG_FILE = "drafter.toml"
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -116,7 +117,7 @@ _EXPECTED = {
     "str": ("a string", '{name} = "text"'),
     "bool": ("true or false", "{name} = false"),
 }
-_CHOICES = {"grounding": ("error", "warn", "off"), "renderer": ("auto", "hugo", "builtin")}
+_CHOICES = {"grounding": GROUNDING_MODES, "renderer": ("auto", "hugo", "builtin")}
 _KINDS = {f.name: f.type.replace(" | None", "") for f in fields(Settings)}
 
 

@@ -204,7 +204,7 @@ def test_pipeline_sets_one_cache_key_per_paper():
     from answers import Author
     from drafter.arxiv import parse_feed, parse_id
     from drafter.chat.base import ChatResponse
-    from drafter.pipeline import Pipeline
+    from drafter.pipeline.fill import Pipeline
     from drafter.prompts import PromptBook
 
     seen = []

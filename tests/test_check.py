@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter import workflow
 from drafter import findings as rules
 from drafter.arxiv import store as papercache
+from drafter.front_matter import check_front_matter
 from drafter.cli import app
 
 runner = CliRunner()
@@ -161,7 +161,7 @@ def test_run_code_without_torch_is_a_note(env, tmp_path):
 # -- front matter ----------------------------------------------------------------------------
 
 def test_front_matter_slots_are_reported_once_each():
-    findings = workflow.check_front_matter("---\ntitle: x\n---\n", '---\ntitle: "<title>"\ndescription: "[Model Name] and [Model Name]"\n'
+    findings = check_front_matter("---\ntitle: x\n---\n", '---\ntitle: "<title>"\ndescription: "[Model Name] and [Model Name]"\n'
                                            'cover:\n    alt: "<alt text>"\ndraft: true\n---\n')
     assert [(f.line, f.rule) for f in findings] == [(2, rules.PLACEHOLDER), (3, rules.PLACEHOLDER), (5, rules.PLACEHOLDER)]
     assert "[Model Name]" in findings[1].message and "<alt text>" in findings[2].message

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from answers import Recorded, is_reask
 from conftest import ARXIV_FILES
-from drafter import arxiv, workflow
+from drafter import arxiv
 from drafter import findings as rule_ids
+from drafter.commands.draft import DraftFile
 from drafter.post import document as post
 from drafter.validate.document import check_document
 from drafter.cli import app
@@ -35,7 +36,7 @@ def test_the_corpus_has_the_two_drafts():
 
 @pytest.mark.parametrize("path", DRAFTS, ids=[path.stem for path in DRAFTS])
 def test_good_draft_is_clean_under_check_with_grounding(env, arxiv_server, path):
-    draft = workflow.DraftFile(path)
+    draft = DraftFile(path)
     arxiv_id = draft.arxiv_id(None)
     assert (ARXIV_FILES / f"{arxiv_id.base.replace('/', '_')}.xml").is_file()  # the source is available
     result = runner.invoke(app, ["check", str(path)])
@@ -54,12 +55,13 @@ def test_good_draft_is_clean_in_json_and_offline(path):
 @pytest.mark.parametrize("path", DRAFTS, ids=[path.stem for path in DRAFTS])
 def test_every_filled_section_of_a_good_draft_is_grounded(path):
     """The same judgement as the check, section by section, against the recorded feed."""
-    from drafter.checking import ground_draft
+    from drafter.hugo.site import find_site
+    from drafter.commands.check import expected_document, ground_draft
 
-    draft = workflow.DraftFile(path)
+    draft = DraftFile(path)
     arxiv_id = draft.arxiv_id(None)
     paper = arxiv.parse_feed((ARXIV_FILES / f"{arxiv_id.base}.xml").read_text(encoding="utf-8"), arxiv_id)
-    expected = workflow.expected_document(draft, path.parent, None)
+    expected = expected_document(draft, find_site(path.parent), path.parent, None, "model")
     assert ground_draft(expected, draft, paper) == []
     assert check_document(expected, post.split(draft.text)) == []
 

@@ -124,3 +124,35 @@ def test_no_module_over_limit(name):
     if name in LONG_MODULES:
         pytest.xfail(f"{name} has {lines} lines: a known exception until its split lands")
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it (at most {MAX_LINES})"
+
+
+LIGHT_COMMANDS = {
+    # command -> what it must never load: the drafting machinery belongs to `new` and `regen` only
+    "check": ("openai", "httpx", "jinja2", "tenacity", "drafter.pipeline", "drafter.chat.stack", "drafter.chat.openai",
+              "drafter.prompts"),
+    "sections": ("openai", "httpx", "jinja2", "tenacity", "drafter.pipeline", "drafter.chat.stack", "drafter.prompts"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(LIGHT_COMMANDS))
+def test_light_commands_load_no_drafting_machinery(command, tmp_path):
+    """Regression: `drafter check` loaded the whole pipeline, and `drafter sections` built prompts and a client."""
+    import subprocess
+    import sys
+
+    draft = sorted((PACKAGE.parent / "tests" / "corpus" / "good").glob("*.md"))[0]
+    arguments = [command, str(draft)] + (["--offline"] if command == "check" else [])
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from drafter.cli import app\n"
+        f"result = CliRunner().invoke(app, {arguments!r})\n"
+        "assert result.exception is None or isinstance(result.exception, SystemExit), result.output\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PATH": "", "DRAFTER_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "drafter.commands." + command in loaded  # the probe ran the command
+    assert [name for name in LIGHT_COMMANDS[command] if name in loaded] == []

@@ -381,7 +381,7 @@ FILE_FIELDS = (Path(__file__).parent / "archetypes" / "file-fields.md").read_tex
 ], ids=["kind", "section", "default", "theme", "bundle", "theme-section-bundle"])
 def test_builtin_renders_each_lookup_like_hugo(tmp_path, monkeypatch, layout, kind, section):
     """Differential: wherever the archetype was found, drafter's renderer gives what `hugo new content` gives."""
-    from drafter.workflow import Session, Sources
+    from drafter.commands.session import Session
 
     _hugo_on_path(monkeypatch)
     site = make_site(tmp_path / "site", 'theme = "t"\n')
@@ -389,8 +389,9 @@ def test_builtin_renders_each_lookup_like_hugo(tmp_path, monkeypatch, layout, ki
     for relative, text in layout.items():
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_text(text, encoding="utf-8")
-    resolved = settings.Settings(kind=kind, section=section)
-    session = Session(resolved, tmp_path, Sources(), site)
+    session = Session(tmp_path, site, {"kind": kind, "section": section}, environ={})
+    resolved = session.settings
+    assert (resolved.kind, resolved.section) == (kind, section)
     bundle = session.located.bundle is not None
     path = site / "content" / section / ("heat-bath/index.md" if bundle else "heat-bath.md")
     assert session.build(path).renderer == "hugo"  # auto: hugo is on PATH and the archetype is the site's

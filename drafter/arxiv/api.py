@@ -5,7 +5,6 @@ Everything that touches the network for arXiv is here; parsing lives in `feed`, 
 
 from __future__ import annotations
 
-import email.utils
 import http
 import http.client
 import socket
@@ -16,10 +15,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from drafter import __version__
 from drafter.errors import ArxivUnavailable, ConfigError
+from drafter.retryafter import parse_retry_after
 
 from .feed import FeedResponse, _status_reason
 from .ids import ArxivId
@@ -201,16 +200,5 @@ def _network_reason(reason: object) -> str:
 
 
 def _retry_after(value: str | None) -> float:
-    """Read a Retry-After header (seconds or an HTTP date) as seconds; 0 when absent or unreadable."""
-    if value is None:
-        return 0.0
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 0.0
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    """Read a Retry-After header as seconds (drafter.retryafter); 0 when absent or unreadable."""
+    return parse_retry_after(value) or 0.0

@@ -6,13 +6,11 @@ the draft's `arxiv:` key holds; `drafter check` reads it from there and fetches 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from drafter.errors import ArxivUnavailable, DrafterError
-from drafter.files import cache_root
+from drafter.files import cache_root, write_atomic
 
 from . import api, feed
 from .ids import ArxivId
@@ -42,11 +40,7 @@ def store(paper_id: str, body: str, environ: Mapping[str, str]) -> None:
     """Keep a feed that parsed; a cache that cannot be written is skipped, never fatal."""
     path = path_for(paper_id, environ)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(body)
-        os.replace(temporary, path)
+        write_atomic(path, body)
     except OSError:
         pass
 

@@ -12,7 +12,7 @@ from .. import arxiv
 from ..hugo.site import find_site
 from ..errors import InputFileError
 from ..settings import Settings, resolve
-from ..workflow import Sources, absolute
+from ..commands.session import Sources, absolute
 from . import state
 from .errors import BatchUsageError
 from .papers import fetch_papers

@@ -16,12 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import arxiv, workflow
+from .. import arxiv
 from ..arxiv import store as papercache
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
-from ..pipeline import Draft
+from ..commands.new import NewOptions, NewRun
+from ..commands.session import Sources, absolute, check_writable, write_new_file
+from ..pipeline.fill import Draft
 from ..settings import Settings
 from . import jsonl, plan, state
 from .errors import (BatchCancelled, BatchInterrupted, BatchProviderError, BatchUsageError, OutputTaken,
@@ -101,7 +103,7 @@ def _default_provider(settings: Settings) -> BatchProvider:
 class BatchRun:
     """Drives one batch from its state to the end, or to the next step it must wait for outside."""
 
-    def __init__(self, batch: BatchState, directory: Path, settings: Settings, sources: workflow.Sources, *,
+    def __init__(self, batch: BatchState, directory: Path, settings: Settings, sources: Sources, *,
                  poll: float = 60.0, on_progress: Callable[[Progress], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep, provider_factory: ProviderFactory | None = None,
                  papers: dict[str, arxiv.Paper] | None = None) -> None:
@@ -115,7 +117,7 @@ class BatchRun:
         self._provider_factory = provider_factory or _default_provider
         self._provider: BatchProvider | None = None
         self._papers = dict(papers or {})
-        self._runs: dict[str, workflow.Run] = {}
+        self._runs: dict[str, NewRun] = {}
         self._skeletons: dict[tuple[str, str], Any] = {}
         self._drafts: dict[str, Draft] = {}
         self._last_progress: Progress | None = None
@@ -197,8 +199,8 @@ class BatchRun:
             return waiting
         draft = laid.assemble(facts, [facts_outcome])
         for relative, data in made.resources.items():
-            workflow.write_new_bytes(path.parent / relative, data, overwrite=self.state.force)
-        workflow.write_new_file(path, draft.text, overwrite=self.state.force)
+            write_new_file(path.parent / relative, data, overwrite=self.state.force)
+        write_new_file(path, draft.text, overwrite=self.state.force)
         entry.status, entry.path = WRITTEN, str(path)
         entry.error = "; ".join(f"{o.label}: {', '.join(str(f) for f in o.findings)}" for o in draft.failed)
         self._drafts[entry.id] = draft
@@ -212,29 +214,29 @@ class BatchRun:
             self._papers[entry.id] = papercache.load(arxiv.parse_id(entry.versioned), self.settings.arxiv_api, os.environ)
         return self._papers[entry.id]
 
-    def _run_for(self, entry: state.PaperEntry) -> workflow.Run:
+    def _run_for(self, entry: state.PaperEntry) -> NewRun:
         if entry.id not in self._runs:
-            options = workflow.NewOptions(arxiv=entry.versioned or entry.id, cwd=Path(self.state.cwd), sources=self.sources,
+            options = NewOptions(arxiv=entry.versioned or entry.id, cwd=Path(self.state.cwd), sources=self.sources,
                                           force=self.state.force)
-            self._runs[entry.id] = workflow.Run(options, self.settings)
+            self._runs[entry.id] = NewRun(options, settings=self.settings)
         return self._runs[entry.id]
 
-    def _claim(self, entry: state.PaperEntry, run: workflow.Run, slug: str) -> Path:
+    def _claim(self, entry: state.PaperEntry, run: NewRun, slug: str) -> Path:
         """The draft's path, refused (before its sections are paid for) if it exists or another paper takes it."""
         if self.state.out_dir:
-            path = workflow.absolute(Path(self.state.out_dir), Path(self.state.cwd)) / f"{slug}.md"
+            path = absolute(Path(self.state.out_dir), Path(self.state.cwd)) / f"{slug}.md"
         else:
             path = run.output_path(slug)
         for other in self.state.papers:
             if other is not entry and other.path == str(path) and other.status != FAILED:
                 raise OutputTaken(str(path), other.id)
-        workflow.check_writable(path)
+        check_writable(path)
         if path.exists() and not self.state.force:
             raise OutputExists(str(path))
         entry.path = str(path)
         return path
 
-    def _skeleton(self, run: workflow.Run, path: Path) -> Any:
+    def _skeleton(self, run: NewRun, path: Path) -> Any:
         key = (str(path), self.state.now)
         if key not in self._skeletons:
             self._skeletons[key] = run.session.build(path, datetime.fromisoformat(self.state.now))
@@ -352,7 +354,7 @@ class BatchRun:
         """Write the next round's requests to `path` in the Batch input format."""
         round_ = RoundEntry(len(self.state.rounds) + 1, [JobEntry(list(fresh), status=PREPARED)], str(path))
         lines = "".join(plan.input_line(key, deferred.body) for key, deferred in fresh.items())
-        workflow.write_new_file(path, lines, overwrite=True)
+        write_new_file(path, lines, overwrite=True)
         for key, deferred in fresh.items():
             previous = self.state.requests.get(key)
             self.state.requests[key] = state.RequestEntry(round_.number, PREPARED, deferred.sha,

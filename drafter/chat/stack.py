@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import arxiv
 from ..errors import ConfigError
 from ..settings import Settings
 from .base import ChatClient, ChatRequest, ChatResponse
 from .cassette import Player, Recorder
+
+if TYPE_CHECKING:
+    from .budget import Budgeted
 
 OnRetry = Callable[[str, str, float], None]  # (label, reason, seconds) before a transport retry waits
 
@@ -29,11 +33,32 @@ class ChatStack:
         self.player = Player(replay) if replay is not None else None
         client: ChatClient = self.player if self.player is not None else _endpoint(settings, on_retry)
         self.recorder = Recorder(client, record) if record is not None else None
+        self.budget: Budgeted | None = None  # the run's budget, to say what was spent when it ran out
         try:
-            self.client = _guarded(self.recorder or client, settings, log)
+            self.client = self._guarded(self.recorder or client, log)
         except BaseException:
             client.close()  # not the recorder: a run that never started must not overwrite a cassette
             raise
+
+    def _guarded(self, client: ChatClient, log: Path | None) -> ChatClient:
+        """The run's budget (--max-tokens, --max-cost) and request log (--log) around the client."""
+        settings = self.settings
+        if settings.max_tokens is not None or settings.max_cost is not None:
+            from .budget import Budgeted
+            from .cost import price_for
+
+            price = price_for(settings.model, settings.prices)
+            if settings.max_cost is not None and price is None:
+                raise ConfigError("--max-cost", f"drafter knows no price for the model {settings.model!r}; add "
+                                  f'[prices."{settings.model}"] with input, cached_input and output (USD per 1M '
+                                  "tokens) to drafter.toml, or use --max-tokens")
+            client = self.budget = Budgeted(client, max_tokens=settings.max_tokens, max_cost=settings.max_cost,
+                                            price=price)
+        if log is not None:
+            from .requestlog import RequestLog
+
+            client = RequestLog(client, log)
+        return client
 
     @property
     def cassette(self) -> Path | None:
@@ -72,23 +97,4 @@ def _endpoint(settings: Settings, on_retry: OnRetry | None) -> ChatClient:
                         connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
                         on_retry=on_retry)
     client.warm_up()  # the SDK's import overlaps the arXiv request
-    return client
-
-
-def _guarded(client: ChatClient, settings: Settings, log: Path | None) -> ChatClient:
-    """The run's budget (--max-tokens, --max-cost) and request log (--log) around the client."""
-    if settings.max_tokens is not None or settings.max_cost is not None:
-        from .budget import Budgeted
-        from .cost import price_for
-
-        price = price_for(settings.model, settings.prices)
-        if settings.max_cost is not None and price is None:
-            raise ConfigError("--max-cost", f"drafter knows no price for the model {settings.model!r}; add "
-                              f'[prices."{settings.model}"] with input, cached_input and output (USD per 1M '
-                              "tokens) to drafter.toml, or use --max-tokens")
-        client = Budgeted(client, max_tokens=settings.max_tokens, max_cost=settings.max_cost, price=price)
-    if log is not None:
-        from .requestlog import RequestLog
-
-        client = RequestLog(client, log)
     return client

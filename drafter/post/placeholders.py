@@ -8,21 +8,16 @@ Which line is prose, code or math comes from the one Markdown scanner.
 from __future__ import annotations
 
 import re
-from enum import Enum
 from typing import TYPE_CHECKING
 
+from ..status import Status
 from .markdown import DANGEROUS, HTML_ELEMENTS, Tag, angle_tags, blank_comments, guidance_comments, scan, strip_comments
 
 if TYPE_CHECKING:
     from .document import Block
 
 
-class Action(str, Enum):
-    """What drafter does with a block of the archetype."""
-
-    FILL = "fill"  # holds placeholders: the model writes it
-    STRIP = "strip"  # only guidance comments beside real content: drop the comments
-    KEEP = "keep"  # nothing to fill: kept verbatim
+Action = Status  # the old name of what a block needs, kept while other worktrees import it; use drafter.status.Status
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")

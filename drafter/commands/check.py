@@ -1,0 +1,136 @@
+"""`drafter check`: the validator over a whole draft, plus grounding against the paper and, on request, running its code.
+
+Light on purpose (a pre-commit hook runs it): no model client, no prompts, no pipeline.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..hugo import new_content
+from ..hugo.archetypes import find_archetype
+from ..hugo.page import PageContext, hugo_date
+from ..hugo.site import SiteInfo, load_site_info
+from ..post import document as post
+from ..post.placeholders import classify
+from ..validate.document import check_document
+from ..arxiv import store as papercache
+from ..facts import facts_from_draft, prefill
+from ..findings import Finding
+from ..front_matter import check_front_matter
+from ..grounding import Evidence, evidence, paper_source, ungrounded_numbers
+from ..grounding_mode import Grounding
+from ..pairing import pair
+from ..status import Status
+from .draft import DraftFile
+from .session import absolute, resolve_site
+
+
+@dataclass
+class CheckReport:
+    """What `drafter check` found: findings that fail the check, grounding warnings, and notes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)  # grounding findings in --grounding warn
+    notes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)  # with --explain: where the paper states each number
+
+
+def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = None, kind: str | None = None,
+                grounding: str = "error", run_code: bool = False, explain: bool = False,
+                environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
+                code_timeout: float | None = None) -> CheckReport:
+    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
+
+    With `explain`, the report also says for every number of the model-written sections where the paper
+    states it (needs grounding).
+    """
+    environ = os.environ if environ is None else environ
+    path = absolute(draft_path, cwd)
+    site, settings = resolve_site(path.resolve().parent, environ, {})
+    draft = DraftFile(path, draft_path)
+    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind)
+    report = CheckReport(check_read_draft(draft, expected))
+    mode = Grounding(grounding)
+    paper = None
+    if mode is not Grounding.OFF:
+        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
+        if explain:
+            report.evidence = draft_evidence(expected, draft, paper)
+    failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper))
+    report.findings += failing
+    report.warnings += warnings
+    if run_code:
+        from ..runcode import run_code as run
+
+        ran = run(draft.text, timeout=code_timeout or settings.run_code_timeout, requires=requires,
+                  python=sys.executable)
+        report.findings += ran.findings
+        report.notes += ran.notes
+    report.findings.sort(key=lambda f: (f.line, f.rule))
+    return report
+
+
+def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_option: Path | None,
+                      kind: str) -> post.Document:
+    """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
+    section = draft_section(site, draft.path) or "posts"
+    located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
+    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
+                                    site=load_site_info(site) if site else SiteInfo(),
+                                    content_type=kind, section=section)
+    return post.split(new_content.render_builtin(located, context).text)
+
+
+def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
+    """The findings of a draft already read, against its rendered archetype (`expected`)."""
+    findings = check_front_matter(expected.front_matter, draft.document.front_matter)
+    findings += check_document(expected, draft.document)
+    return sorted(findings, key=lambda f: (f.line, f.rule))
+
+
+def draft_section(site: Path | None, draft: Path) -> str:
+    """The content section a draft sits in (`posts` for content/posts/x.md or content/posts/x/index.md), or ""."""
+    if site is None:
+        return ""
+    try:
+        parts = draft.resolve().relative_to((site / "content").resolve()).parts
+    except ValueError:
+        return ""
+    return parts[0] if len(parts) > 1 else ""
+
+
+def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
+    """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
+
+    The source is what the sections were written from: the paper and the facts as the draft now states them
+    (name and tagline from its lead heading). Only blocks the model fills are judged, against the archetype's
+    block with the known slots filled, as `drafter new` judged them.
+    """
+    facts = facts_from_draft(expected, draft.document, paper, draft.slug)
+    source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+    skeletons = prefill(expected, paper, facts)
+    for index, match in pair(expected, draft.document):
+        if match is None or classify(expected.blocks[index]) is not Status.FILL:
+            continue  # a missing section is the validator's finding
+        actual = draft.document.blocks[match]
+        yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+
+
+def ground_draft(expected: post.Document, draft: DraftFile, paper) -> list[Finding]:
+    """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state."""
+    return [Finding(finding.line + offset, finding.rule, finding.message)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for finding in ungrounded_numbers(text, source, skeleton)]
+
+
+def draft_evidence(expected: post.Document, draft: DraftFile, paper) -> list[Evidence]:
+    """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
+    return [replace(item, line=item.line + offset)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for item in evidence(text, source, skeleton)]

@@ -1,0 +1,136 @@
+"""`drafter regen`: re-fill chosen sections of an existing draft and splice them in, every other byte as it was."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..post import document as post
+from ..errors import Interrupted, SectionNotFound
+from ..facts import facts_from_draft
+from ..pairing import SectionState, outline, splice, states
+from ..status import Status
+from .draft import DraftFile
+from .session import Session, Sources, absolute, write_new_file
+
+if TYPE_CHECKING:
+    from ..pipeline.events import Emit
+    from ..pipeline.fill import Outcome
+
+
+@dataclass(frozen=True)
+class RegenOptions:
+    """What `drafter regen` was asked to do, beyond the settings."""
+
+    draft: Path
+    cwd: Path
+    names: tuple[str, ...] = ()
+    failed: bool = False
+    arxiv: str | None = None
+    hint: str | None = None
+    diff: bool = False
+    sources: Sources = Sources()
+
+
+@dataclass
+class RegenResult:
+    """What `drafter regen` did."""
+
+    path: Path
+    outcomes: list[Outcome]
+    diff: str
+    backup: Path | None
+    written: bool
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The sections that still failed validation (then nothing was written)."""
+        return [outcome for outcome in self.outcomes if outcome.status is Status.FAILED]
+
+
+def choose(all_states: list[SectionState], names: list[str], path: str) -> list[SectionState]:
+    """Resolve section names (heading text, any case) or numbers to sections the model can fill."""
+    chosen: list[SectionState] = []
+    fillable = [s for s in all_states if s.action is Status.FILL]
+    valid = [f"{s.number} {s.block.title}" for s in fillable]
+    for name in names:
+        wanted = name.strip()
+        if wanted.isdigit():
+            match = next((s for s in all_states if s.number == int(wanted)), None)
+        else:
+            match = next((s for s in all_states if s.block.title.casefold() == wanted.casefold()), None)
+        if match is None or match.action is not Status.FILL:
+            raise SectionNotFound(path, name, valid)
+        if match not in chosen:
+            chosen.append(match)
+    return chosen
+
+
+class RegenRun:
+    """One `drafter regen`: re-fill the chosen sections and splice them in, or change nothing."""
+
+    def __init__(self, options: RegenOptions, flags: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+        self.options = options
+        path = absolute(options.draft, options.cwd)
+        self.session = Session(options.cwd, path.parent, flags, options.sources, environ)
+        self.draft = DraftFile(path, options.draft)
+        self.arxiv_id = self.draft.arxiv_id(options.arxiv)
+        self.archetype_doc = post.split(self.session.render(self.draft.path))
+        self.states = states(self.archetype_doc, self.draft.document)
+        if options.failed:
+            self.targets = [s for s in self.states if s.action is Status.FILL and s.findings]
+        else:
+            self.targets = choose(self.states, list(options.names), str(options.draft))
+
+    def execute(self, on_event: Emit | None = None) -> RegenResult:
+        """Ask for each chosen section; write only if every one passes validation."""
+        from ..pipeline.fill import prefill
+
+        if not self.targets:
+            return RegenResult(self.draft.path, [], "", None, False)
+        self.session.on_event = on_event
+        client = self.session.open()
+        pipeline = self.session.pipeline(client, hint=self.options.hint)
+        try:
+            paper = self.session.paper(self.arxiv_id)
+            facts = facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
+            skeletons = prefill(self.archetype_doc, paper, facts)
+            headings = outline(self.draft.document)
+            outcomes = []
+            for state in self.targets:
+                skeleton = skeletons.blocks[self.archetype_doc.blocks.index(state.expected)]
+                outcomes.append(pipeline.fill_block(paper, facts, headings, state.index, skeleton))
+        except KeyboardInterrupt:
+            raise Interrupted(f"{self.options.draft} is unchanged; {self.session.kept(pipeline.answered)}") from None
+        finally:
+            self.session.close()
+        if any(outcome.status is Status.FAILED for outcome in outcomes):
+            return RegenResult(self.draft.path, outcomes, "", None, False)
+        new_text = splice(self.draft.document, {s.index: o.text for s, o in zip(self.targets, outcomes)})
+        diff = "".join(difflib.unified_diff(self.draft.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                                            str(self.options.draft), str(self.options.draft)))
+        if self.options.diff or new_text == self.draft.text:
+            return RegenResult(self.draft.path, outcomes, diff, None, False)
+        backup = self._backup()
+        write_new_file(self.draft.path, self.draft.bom + new_text, overwrite=True)
+        return RegenResult(self.draft.path, outcomes, diff, backup, True)
+
+    def _backup(self) -> Path:
+        """Keep the draft as it was: in the site's .drafter/history/, else beside it as DRAFT.bak."""
+        site = self.session.site
+        if site is not None:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            try:
+                relative = self.draft.path.resolve().relative_to(site.resolve())
+            except ValueError:
+                relative = Path(self.draft.path.name)
+            backup = site / ".drafter" / "history" / f"{str(relative).replace(os.sep, '__')}.{stamp}"
+        else:
+            backup = self.draft.path.with_name(self.draft.path.name + ".bak")
+        write_new_file(backup, self.draft.bom + self.draft.text, overwrite=True)
+        return backup

@@ -1,0 +1,219 @@
+"""What the commands share: the site and settings resolved once, the archetype, the paper, and the client stack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import arxiv
+from ..hugo import new_content
+from ..hugo.archetypes import Located, find_archetype, read_archetype
+from ..hugo.page import PageContext, hugo_date
+from ..hugo.site import SiteInfo, find_site, load_site_info
+from ..arxiv import store as papercache
+from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
+from ..files import write_atomic
+from ..settings import Settings, resolve
+from ..status import Status
+
+if TYPE_CHECKING:  # the chat stack, the prompts and the pipeline load only for a command that asks the model
+    from ..chat.base import ChatClient
+    from ..chat.cache import ResponseCache
+    from ..chat.stack import ChatStack
+    from ..pipeline.events import Emit
+    from ..pipeline.fill import Pipeline
+    from ..prompts import PromptBook
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the answers come from: the network, a cassette, a recording, the cache."""
+
+    record: Path | None = None
+    replay: Path | None = None
+    prompts: Path | None = None
+    archetype: Path | None = None
+    use_cache: bool = True
+
+
+def absolute(path: Path | None, cwd: Path) -> Path | None:
+    """`path` made absolute against `cwd` (None stays None)."""
+    if path is None:
+        return None
+    path = path.expanduser()
+    return path if path.is_absolute() else cwd / path
+
+
+def resolve_site(start: Path, environ: Mapping[str, str], flags: Mapping[str, Any]) -> tuple[Path | None, Settings]:
+    """The Hugo site above `start` (or None) and the settings from its drafter.toml, the environment and the flags."""
+    site = find_site(start)
+    return site, resolve(site, environ, flags)
+
+
+class Session:
+    """One command's site, settings and archetype, found once; the paper and the model clients when asked for."""
+
+    def __init__(self, cwd: Path, start: Path, flags: Mapping[str, Any], sources: Sources = Sources(),
+                 environ: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> None:
+        """Find the site above `start` and resolve the settings from `flags` (or take `settings` resolved already)."""
+        self.cwd = cwd
+        self.sources = sources
+        self.environ = os.environ if environ is None else environ
+        replay = absolute(sources.replay, cwd)
+        if flags.get("model") is None and replay is not None:
+            # A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo).
+            from ..chat.cassette import recorded_model
+
+            flags = {**flags, "model": recorded_model(replay)}
+        if settings is None:
+            self.site, self.settings = resolve_site(start, self.environ, flags)
+        else:  # a caller that resolved them once for many runs (drafter batch)
+            self.site, self.settings = find_site(start), settings
+        self.on_event: Emit | None = None
+        self.stack: ChatStack | None = None
+
+    @cached_property
+    def located(self) -> Located:
+        """The archetype, looked up as Hugo does (or --archetype), on first use."""
+        return find_archetype(self.site, self.settings.kind, absolute(self.sources.archetype, self.cwd),
+                                        section=self.settings.section)
+
+    @cached_property
+    def template(self) -> str:
+        """The archetype's text, exactly as it is."""
+        return read_archetype(self.located.path)
+
+    @cached_property
+    def prompts(self) -> PromptBook:
+        """The prompt templates: --prompts, then drafter.toml's prompts_dir, then the site's, then drafter's own."""
+        from ..prompts import PromptBook
+
+        overrides = [p for p in (absolute(self.sources.prompts, self.cwd), self.settings.prompts_dir,
+                                 self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
+        return PromptBook(overrides)
+
+    def open(self) -> ChatClient:
+        """The client this run asks: a cassette player or the endpoint, with the run's wrappers (chat.stack)."""
+        from ..chat.stack import ChatStack
+
+        self.stack = ChatStack(self.settings, replay=absolute(self.sources.replay, self.cwd),
+                               record=absolute(self.sources.record, self.cwd),
+                               log=absolute(self.settings.log, self.cwd), on_retry=self._report_retry)
+        return self.stack.client
+
+    def _report_retry(self, label: str, reason: str, seconds: float) -> None:
+        if self.on_event is not None:
+            from ..pipeline.events import Event
+
+            self.on_event(Event(label, Status.RETRYING, note=f"{reason}; retrying in {seconds:.1f} s"))
+
+    def cache(self) -> ResponseCache | None:
+        """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
+        if not self.sources.use_cache or self.sources.record or self.sources.replay:
+            return None
+        from ..chat.cache import ResponseCache, default_directory
+
+        return ResponseCache(default_directory(self.environ))
+
+    def kept(self, answered: int) -> str:
+        """What an interrupted run truly keeps: answers in the cache, or nothing when the cache was bypassed."""
+        if self.sources.replay:
+            return "nothing to keep: a replay asks no model and pays nothing"
+        if self.cache() is None:
+            flag = "--record" if self.sources.record else "--no-cache"
+            saved = f"; the recording so far is in {self.sources.record}" if self.sources.record else ""
+            return f"nothing is kept: {flag} bypasses the answer cache, so a new run asks for every section again{saved}"
+        if not answered:
+            return "no answer had finished, so nothing is kept in the cache"
+        return (f"{answered} finished answer(s) are kept in the cache, so running the same command again "
+                "does not pay for them")
+
+    def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
+        """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check."""
+        if self.stack is not None:
+            feed = self.stack.feed(arxiv_id)
+        else:  # a dry run opens no client
+            feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
+        try:
+            paper = arxiv.paper_from_response(feed, arxiv_id)
+        except ArxivResponseInvalid as error:
+            if self.stack is None or self.stack.cassette is None:
+                raise
+            raise CassetteError(str(self.stack.cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
+        if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
+            papercache.store(paper.arxiv_id, feed.body, self.environ)
+        return paper
+
+    def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
+        """A pipeline with this run's settings."""
+        from ..pipeline.fill import Pipeline
+
+        return Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
+                        concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
+                        grounding=self.settings.grounding)
+
+    def page_context(self, path: Path, now: datetime) -> PageContext:
+        """What the archetype's template sees, as Hugo would give it for `path`."""
+        base_name = path.parent.name if path.stem == "index" else path.stem
+        site_info = load_site_info(self.site) if self.site else SiteInfo()
+        # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
+        located = self.located.name
+        kind = located if located and located == self.settings.section else self.settings.kind
+        bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
+        return PageContext(content_base_name=base_name, date=hugo_date(now),
+                                     section=self.settings.section, site=site_info, now=now,
+                                     content_type=kind, path=bundle_path)
+
+    def render(self, path: Path, now: datetime | None = None) -> str:
+        """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""
+        context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
+        return new_content.render_builtin(self.located, context, self.template).text
+
+    def build(self, path: Path, now: datetime | None = None) -> new_content.Skeleton:
+        """The new post's skeleton and a bundle's other files, by --renderer: real Hugo, or drafter's renderer."""
+        context = self.page_context(path, now or datetime.now().astimezone())  # local time, as Hugo's .Date
+        if new_content.choose_renderer(self.settings.renderer, self.site, self.located) == "hugo":
+            assert self.site is not None
+            try:
+                return new_content.render_hugo(self.site, self.located, context, section=self.settings.section,
+                                            slug=context.content_base_name)
+            except ArchetypeError:
+                if self.settings.renderer != "auto":
+                    raise
+                # auto: a site Hugo cannot load here (a module not downloaded, a newer config) still gets
+                # drafter's renderer, which reports a faulty archetype itself.
+        return new_content.render_builtin(self.located, context, self.template)
+
+    def close(self) -> None:
+        """Close the client stack: the recording is written (even after a failure), connections closed."""
+        if self.stack is not None:
+            self.stack.close()
+
+
+def write_new_file(path: Path, data: str | bytes, *, overwrite: bool) -> None:
+    """Write a command's output atomically; without `overwrite`, fail rather than replace a file that appeared meanwhile."""
+    check_writable(path)
+    try:
+        write_atomic(path, data, overwrite=overwrite)
+    except FileExistsError:
+        raise OutputExists(str(path)) from None
+    except OSError as error:
+        raise OutputUnwritable(str(path), error.strerror or str(error)) from None
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path that is a folder or lies below a file, with a one-line error."""
+    if path.is_dir():
+        raise OutputUnwritable(str(path), "it is a folder; give a file name such as " + str(path / "post.md"))
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputUnwritable(str(path), f"{parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputUnwritable(str(path), f"{parent} is not writable")
+            return

@@ -1,0 +1,243 @@
+"""Fill a rendered archetype: the facts first, then the wave of sections at once, each validated and re-asked."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ..post import document as post
+from ..post.markdown import strip_comments
+from ..post.placeholders import classify
+from ..arxiv import Paper
+from ..chat.base import ChatClient, Usage
+from ..chat.cache import ResponseCache
+from ..errors import BudgetExceeded
+from ..facts import Facts, parse_facts, prefill
+from ..findings import Finding
+from ..grounding import paper_source, ungrounded_numbers
+from ..grounding_mode import Grounding
+from ..pairing import outline as outline_of
+from ..prompts import PromptBook
+from ..post.document import Document
+from ..status import Status
+from ..validate.section import validate_section
+from .events import Emit, Event
+from .messages import FACTS_LABEL, facts_messages, prompt_cache_key, section_messages
+from .reask import Aborted, Attempt, Conversation, Judge, ask_until_valid
+
+
+@dataclass
+class Outcome:
+    """How one part of the draft ended."""
+
+    label: str
+    status: Status  # FILLED, FAILED, KEEP or STRIP
+    text: str = ""
+    attempts: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    usage: Usage = Usage()
+    warnings: list[Finding] = field(default_factory=list)  # reported, not re-asked (--grounding warn)
+    refusal: BudgetExceeded | None = None  # why it was not asked, when the budget ran out
+
+    @property
+    def action(self) -> Status:
+        """The old name of `status`, kept while other worktrees still read it."""
+        return self.status
+
+
+@dataclass
+class Draft:
+    """A finished run: the text to write and how each part went."""
+
+    text: str
+    facts: Facts
+    outcomes: list[Outcome]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Parts that kept the archetype's text after failing validation or not being asked."""
+        return [outcome for outcome in self.outcomes if outcome.status is Status.FAILED]
+
+    @property
+    def filled(self) -> list[Outcome]:
+        """Sections the model filled (the facts answer is not a section)."""
+        return [o for o in self.outcomes if o.status is Status.FILLED and o.label != FACTS_LABEL]
+
+    @property
+    def unasked(self) -> list[Outcome]:
+        """Parts not asked (or not asked again) because a budget ran out."""
+        return [outcome for outcome in self.failed if outcome.refusal is not None]
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens of every exchange of the run, re-asks included."""
+        total = Usage()
+        for outcome in self.outcomes:
+            total = total + outcome.usage
+        return total
+
+    @property
+    def attempts(self) -> int:
+        """Requests answered over the whole run."""
+        return sum(outcome.attempts for outcome in self.outcomes)
+
+
+@dataclass
+class Layout:
+    """A post being filled: the prefilled document, its outline, and each block's outcome once it has one."""
+
+    document: Document
+    outline: list[str]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block index
+    to_fill: list[tuple[int, post.Block]] = field(default_factory=list)  # the blocks the model writes
+
+    def assemble(self, facts: Facts, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """The draft, once every block has its outcome: front matter, preamble, then the blocks in order."""
+        blocks = range(len(self.document.blocks))
+        text = self.document.front_matter + self.document.preamble + "".join(self.outcomes[i].text for i in blocks)
+        return Draft(text=text, facts=facts, outcomes=list(extra_outcomes or []) + [self.outcomes[i] for i in blocks])
+
+
+class Pipeline:
+    """Asks a ChatClient for the facts and the sections, validating each answer and re-asking with the findings."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        prompts: PromptBook,
+        *,
+        model: str,
+        max_attempts: int = 3,
+        concurrency: int = 16,
+        on_event: Emit | None = None,
+        hint: str | None = None,
+        cache: ResponseCache | None = None,
+        grounding: str = "error",
+    ) -> None:
+        self.grounding = Grounding(grounding)
+        self.client = client
+        self.cache = cache
+        self.answered = 0  # answers that passed validation this run, cached ones included
+        self._abort = threading.Event()  # set when the run is failing: no worker starts another request
+        self.prompts = prompts
+        self.model = model
+        self.max_attempts = max_attempts
+        self.concurrency = max(1, concurrency)
+        self.hint = hint
+        self._lock = threading.Lock()
+        self._on_event = on_event or (lambda event: None)
+
+    def _emit(self, event: Event) -> None:
+        with self._lock:
+            self._on_event(event)
+
+    def _ask(self, conversation: Conversation, judge: Judge) -> Attempt:
+        """The re-ask loop with this run's client, limits and cache; counts the answers that passed."""
+        result = ask_until_valid(conversation, judge, client=self.client, prompts=self.prompts, model=self.model,
+                                 max_attempts=self.max_attempts, cache=self.cache, emit=self._emit,
+                                 stopped=self._abort.is_set)
+        if not result.findings and not self._abort.is_set():  # after Ctrl-C the count said to the user is final
+            with self._lock:
+                self.answered += 1
+        return result
+
+    # -- the parts of a draft --------------------------------------------------------------
+
+    def establish_facts(self, paper: Paper) -> tuple[Facts | None, Outcome]:
+        """Ask for the model's name, tagline, kind and slug."""
+        conversation = Conversation(FACTS_LABEL, -1, facts_messages(self.prompts, paper), prompt_cache_key(paper))
+        holder: dict[str, Facts] = {}
+
+        def judge(answer: str) -> list[Finding]:
+            facts, findings = parse_facts(answer)
+            if facts is not None:
+                holder["facts"] = facts
+            return findings
+
+        last = self._ask(conversation, judge)
+        facts = holder.get("facts") if not last.findings else None
+        status = Status.FILLED if facts else Status.FAILED
+        outcome = Outcome(FACTS_LABEL, status, last.answer, conversation.attempts, last.findings, conversation.usage,
+                          refusal=last.refusal)
+        self._emit(Event(FACTS_LABEL, status, conversation.attempts, tuple(last.findings), conversation.usage))
+        return facts, outcome
+
+    def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
+        """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
+        document = prefill(post.split(rendered), paper, facts)
+        laid = Layout(document, outline_of(document))
+        for index, block in enumerate(document.blocks):
+            need = classify(block)
+            if need is Status.KEEP:
+                laid.outcomes[index] = Outcome(block.title, Status.KEEP, block.text)
+                self._emit(Event(block.title, Status.KEEP))
+            elif need is Status.STRIP:
+                laid.outcomes[index] = Outcome(block.title, Status.STRIP, strip_comments(block.text))
+                self._emit(Event(block.title, Status.STRIP))
+            else:
+                laid.to_fill.append((index, block))
+        return laid
+
+    def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
+        """Fill every block of the rendered archetype that needs it, all at once; keep or strip the others."""
+        laid = self.layout(paper, facts, rendered)
+        outline, outcomes = laid.outline, laid.outcomes
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
+        try:
+            futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
+                       for index, block in laid.to_fill}
+            for index, future in futures.items():
+                try:
+                    outcomes[index] = future.result()
+                except Aborted:
+                    # Another section failed for real: its future, later in the order, raises its error.
+                    continue
+        except BaseException:
+            # Ctrl-C or a fatal error: ask nothing more; answers already validated are in the cache.
+            self._abort.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return laid.assemble(facts, extra_outcomes)
+
+    def _guarded(self, work: Callable[..., Outcome], *args: object) -> Outcome:
+        """Run one section's work; a fatal error stops the other workers before their next request.
+
+        Regression: a worker that had already taken the next section kept asking the model after the
+        run had failed, on a closed client, with retries, and kept the process alive meanwhile.
+        """
+        try:
+            return work(*args)
+        except BaseException:
+            self._abort.set()
+            raise
+
+    def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: post.Block) -> Outcome:
+        """Have the model write one block; on failure keep the archetype's text."""
+        messages = section_messages(self.prompts, paper, facts, outline, block.title, block.text, self.hint)
+        conversation = Conversation(block.title, index, messages, prompt_cache_key(paper))
+        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
+        source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+
+        def judge(answer: str) -> list[Finding]:
+            failing, _ = self.grounding.split(lambda: ungrounded_numbers(answer, source, block.text))
+            found = set(validate_section(block.text, answer)) | set(failing)
+            return sorted(found, key=lambda finding: (finding.line, finding.rule, finding.message))
+
+        last = self._ask(conversation, judge)
+        if last.findings:
+            self._emit(Event(block.title, Status.FAILED, conversation.attempts, tuple(last.findings), conversation.usage))
+            return Outcome(block.title, Status.FAILED, block.text, conversation.attempts, last.findings,
+                           conversation.usage, refusal=last.refusal)
+        self._emit(Event(block.title, Status.FILLED, conversation.attempts, (), conversation.usage))
+        _, warnings = self.grounding.split(lambda: ungrounded_numbers(last.answer, source, block.text))
+        return Outcome(block.title, Status.FILLED, _fit(last.answer, block.text), conversation.attempts, [],
+                       conversation.usage, warnings)
+
+
+def _fit(answer: str, original: str) -> str:
+    """Give the answer the original block's trailing blank lines, so the blocks around it keep their spacing."""
+    trailing = original[len(original.rstrip("\n")):]
+    return answer.rstrip("\n") + (trailing or "\n")
