@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from ..post import document as post
 from ..errors import Interrupted, SectionNotFound
 from ..facts import facts_from_draft
-from ..pairing import SectionState, outline, splice, states
+from ..post.pairing import outline, splice
 from ..status import Status
 from .draft import DraftFile
+from .sections import SectionState, states
 from .session import Session, Sources, absolute, write_new_file
 
 if TYPE_CHECKING:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from ..post import document as post
 from ..post.markdown import headings, strip_comments
-from ..post.placeholders import Action, classify, placeholders
+from ..post.placeholders import classify, placeholders
+from ..status import Status
 from ..errors import ArchetypeError, ConfigError
 from ..files import read_exact
-from .archetypes import Located, default_archetype, find_archetype, read_archetype
-from .page import PageContext, hugo_date
-from .site import SiteInfo, find_site, load_site_info
+from .archetypes import Located, default_archetype, read_archetype
+from .page import PageContext
 from .template import render
 
 
@@ -150,7 +150,7 @@ class SectionReport:
     title: str
     line: int
     placeholders: tuple[str, ...]
-    action: str  # "model", "metadata", "kept", "stripped"
+    status: Status  # FILL (the model), METADATA (drafter, from the paper), KEEP or STRIP
 
 
 def inspect(rendered: str) -> list[SectionReport]:
@@ -162,14 +162,12 @@ def inspect(rendered: str) -> list[SectionReport]:
     reports = []
     for block in document.blocks:
         found = tuple(placeholders(block.text))
-        action = classify(block)
-        if action is Action.FILL:
+        status = classify(block)
+        if status is Status.FILL:
             prefilled = fill_known_slots(block.text, known)
             still = classify(post.Block(prefilled, block.start_line, tuple(headings(prefilled))))
-            label = "model" if still is Action.FILL else "metadata"
-        else:
-            label = "kept" if action is Action.KEEP else "stripped"
-        reports.append(SectionReport(block.level, block.title, block.start_line, found, label))
+            status = Status.FILL if still is Status.FILL else Status.METADATA
+        reports.append(SectionReport(block.level, block.title, block.start_line, found, status))
     return reports
 
 
@@ -183,46 +181,11 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
     lines = []
     if front_matter_note:
         lines.append(front_matter_note)
-    labels = {"model": "the model fills it", "metadata": "drafter fills it from the paper's metadata",
-              "kept": "kept as written", "stripped": "kept, guidance comments stripped"}
+    labels = {Status.FILL: "the model fills it", Status.METADATA: "drafter fills it from the paper's metadata",
+              Status.KEEP: "kept as written", Status.STRIP: "kept, guidance comments stripped"}
     for report in reports:
         heading = f"{'#' * report.level} {report.title}" if report.level else report.title
-        lines.append(f"line {report.line}: {heading}: {labels[report.action]}")
+        lines.append(f"line {report.line}: {heading}: {labels[report.status]}")
         for placeholder in report.placeholders:
             lines.append(f"    {placeholder}")
     return "\n".join(lines) + "\n"
-
-
-# -- drafter archetype show / inspect --------------------------------------------------------------
-
-def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
-    from datetime import datetime
-
-    target = path if path.is_absolute() else cwd / path
-    located = find_archetype(None, explicit=target)
-    site = find_site(target.parent if target.is_file() else target)
-    now = datetime.now().astimezone()  # local time, as Hugo's .Date
-    context = PageContext(content_base_name=name, date=hugo_date(now), section=section, now=now,
-                          site=load_site_info(site) if site else SiteInfo(),
-                          content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")
-    return located, context
-
-
-def show(path: Path, cwd: Path, name: str = "my-post", section: str = "posts") -> str:
-    """The rendered skeleton of an archetype (with the built-in outline under a bodyless one)."""
-    located, context = _context_for(path, cwd, name, section)
-    return render_builtin(located, context).text
-
-
-def inspect_file(path: Path, cwd: Path, section: str = "posts") -> str:
-    """The `drafter archetype inspect` report for an archetype file or bundle folder."""
-    located, context = _context_for(path, cwd, "my-post", section)
-    made = render_builtin(located, context)
-    notes = []
-    front_matter, _ = post.split_front_matter(made.text)
-    notes.append(f"front matter: {'drafter fills it from the paper metadata (draft: true, arxiv:, description, cover)' if front_matter else 'none'}")
-    if made.outline_added:
-        notes.append("body: none in the archetype; drafter's built-in model-explainer outline is used")
-    for relative in made.resources:
-        notes.append(f"bundle file: {relative} (copied beside index.md)")
-    return format_inspection(inspect(made.text), "\n".join(notes))
