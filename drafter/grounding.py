@@ -92,6 +92,8 @@ _NEXT_WORD = re.compile(r"[ \t]*-?[ \t]*(?P<word>[A-Za-z][A-Za-z0-9]*|%|×)")
 # A name-like word between a figure and its unit is skipped: "8 NVIDIA P100 GPUs" is 8 GPUs.
 _NAME_LIKE = re.compile(r"(?:[A-Za-z]*\d[A-Za-z0-9]*|[A-Z]{2,}[A-Za-z]*)$")
 _METRIC_BEFORE = re.compile(r"\b(" + "|".join(_METRICS) + r")(?:\s+score)?\s*(?:of|=|:|is|at|was)?\s*$", re.IGNORECASE)
+# A setting's name before its value: the unit is the name's last word ("warmup_steps=4000" is 4000 steps).
+_SETTING_BEFORE = re.compile(r"([A-Za-z]+)\}?\s*=\s*$")
 # Model and metric names carry numbers that are names, not measurements: GPT-3, ResNet-50, Llama-2, BLEU-4, top-1.
 _NAMED = re.compile(r"\b(?:[A-Za-z]*[A-Z][A-Za-z]*|top)-\d+(?:\.\d+)?\b")
 _URL = re.compile(r"\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -105,7 +107,7 @@ _CITATION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*(?:\]\(https?://|\barXiv:\s*\
 # it follows a number ("25 %" is a percent; "25%", "25\\%" and "Acc (%)" are not comments).
 _LATEX_COMMENT = re.compile(r"^[ \t]*(?<!\\)%[^\n]*|(?<![\d\\] )(?<=[ \t])%(?=[ \t]|$)[^\n]*", re.MULTILINE)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,16 @@ def _unit_after(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
+def _unit_before(text: str, start: int) -> str | None:
+    """Return the unit a figure takes from before it: a metric ("a BLEU score of 28.4") or a setting's name
+    ("warmup_steps=4000", "num\\_epochs = 10"), else None."""
+    before = _METRIC_BEFORE.search(text, max(0, start - 30), start)
+    if before:
+        return before.group(1).lower()
+    setting = _SETTING_BEFORE.search(text, max(0, start - 40), start)
+    return _UNITS.get(setting.group(1).lower()) if setting else None
+
+
 def _spelled_value(match: re.Match[str]) -> tuple[Decimal, str]:
     if match.group("tens"):
         number = _TENS[match.group("tens").lower()] + (_DIGIT_WORDS[match.group("unit").lower()] if match.group("unit") else 0)
@@ -173,8 +185,7 @@ def quantities(text: str) -> list[Quantity]:
         else:
             unit, end = _unit_after(text, end)
             if unit is None:
-                before = _METRIC_BEFORE.search(text, max(0, match.start() - 30), match.start())
-                unit = before.group(1).lower() if before else None
+                unit = _unit_before(text, match.start())
         bare_constant = unit is None and mantissa is None and value in (0, 1)  # "close to 1", "from 0 to 1"
         found.append(Quantity(match.start(), text[match.start():end].strip(), value, unit, not bare_constant, mantissa))
     for match in _SPELLED.finditer(text):
@@ -239,19 +250,32 @@ class SourceIndex:
         return compatible
 
     def statement(self, start: int) -> Statement:
-        """Return the section heading and the sentence around position `start` of the source."""
+        """Return the section heading and the sentence around position `start` of the source.
+
+        The sentence is read within its paragraph (text between blank lines and headings, its line breaks
+        joined); a table row or a heading is a sentence of its own.
+        """
+        text = self.text
         index = bisect.bisect_right(self._heading_starts, start) - 1
         section = self._headings[index][1] if index >= 0 else "the paper's metadata"
-        line_start = self.text.rfind("\n", 0, start) + 1
-        line_end = self.text.find("\n", start)
-        line = self.text[line_start: len(self.text) if line_end < 0 else line_end]
-        offset = start - line_start
-        begin = 0
-        for match in _SENTENCE_END.finditer(line):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        if text.startswith(("|", "#"), line_start):
+            return Statement(section, _clip(text[line_start:line_end].strip(" |#"), start - line_start))
+        begin = text.rfind("\n\n", 0, start)
+        begin = 0 if begin < 0 else begin + 2
+        if index >= 0 and self._heading_starts[index] >= begin:  # the paragraph starts below its heading
+            begin = text.find("\n", self._heading_starts[index]) + 1
+        end = text.find("\n\n", start)
+        paragraph = text[begin: len(text) if end < 0 else end].replace("\n", " ")
+        offset = start - begin
+        sentence_start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
             if match.start() >= offset:
-                return Statement(section, _clip(line[begin:match.start()].strip(), offset - begin))
-            begin = match.end()
-        return Statement(section, _clip(line[begin:].strip(), offset - begin))
+                return Statement(section, _clip(paragraph[sentence_start:match.start()], offset - sentence_start))
+            sentence_start = match.end()
+        return Statement(section, _clip(paragraph[sentence_start:], offset - sentence_start))
 
 
 def _clip(sentence: str, around: int, limit: int = 240) -> str:
@@ -402,4 +426,4 @@ def paper_source(paper, *extra: str, full_text: str = "") -> str:
     extras = [part for part in extra if part]
     if extras:
         parts += ["# Facts", *extras]
-    return "\n".join(part for part in [*parts, full_text] if part)
+    return "\n\n".join(part for part in [*parts, full_text] if part)  # each part a paragraph of its own

@@ -66,6 +66,9 @@ GROUNDING = [
     ("reaches 35.2 ROUGE and 80 BLEU", "It reaches 35.2 BLEU.", False),
     ("reaches 35.2% accuracy", "It reaches 35.2 BLEU.", False),
     ("| Model | BLEU |\n| Big | 35.2 |", "It reaches 35.2 BLEU.", True),  # a bare table cell
+    # a setting's name gives its value a unit: warmup_steps=4000 is 4000 steps
+    ("We used $warmup\\_steps=4000$.", "It warms up for 4000 steps.", True),
+    ("We used $warmup\\_steps=4000$.", "It warms up for 4000 epochs.", False),
     # hardware, spelled or not, with a model name in between
     ("on eight P100 GPUs", "It trained on 8 GPUs.", True),
     ("on 8 GPUs", "It trained on eight NVIDIA GPUs.", True),
@@ -262,3 +265,56 @@ def test_explain_needs_the_paper(env, tmp_path, flag):
     result = CliRunner().invoke(app, ["check", str(draft), "--explain", *flag])
     assert result.exit_code == 2
     assert "--explain" in result.output and "drop --offline" in result.output
+
+
+# -- grounding against the paper's full text -------------------------------------------------
+
+TRANSFORMER = arxiv.parse_feed((REPO / "tests" / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
+                               arxiv.parse_id("1706.03762"))
+BODY = (REPO / "tests" / "data" / "fulltext" / "1706.03762-excerpt.md").read_text(encoding="utf-8")
+TRAINING_SKELETON = "## Training Details\n\n### Hyperparameters\n\n| Hyperparameter | Value | Description |\n|---|---|---|\n| [name] | [value] | [what] |\n"
+TRAINING = """## Training Details
+
+### Hyperparameters
+
+| Hyperparameter | Value | Description |
+|---|---|---|
+| Training hardware | 8 P100 GPUs | One machine |
+| Model width | $d_{model}$ = 512 | All sub-layers and embeddings |
+| Layers | 6 | Encoder stack of N = 6 identical layers |
+| Warm-up | 4000 steps | Then inverse square-root decay |
+| Adam | beta_2 of 0.98 | With beta_1 0.9 |
+| Batch | about 25,000 source tokens | Batched by sequence length |
+
+The base model trained for 100,000 steps (12 hours, about 0.4 seconds a step); the big model for 300,000 steps,
+or 3.5 days. English-German has 4.5M sentence pairs and a 37000-token vocabulary.
+"""
+
+
+def test_a_draft_stating_body_figures_is_grounded_in_the_full_text() -> None:
+    source = grounding.paper_source(TRANSFORMER, "Transformer", full_text=BODY)
+    assert grounding.ungrounded_numbers(TRAINING, source, TRAINING_SKELETON) == []
+    stated = {item.written: item.stated.section for item in grounding.evidence(TRAINING, source, TRAINING_SKELETON)}
+    assert stated["8 P100 GPUs"] == "Hardware and Schedule"
+    assert stated["4000 steps"] == "Optimizer"
+    assert stated["4.5M sentence"] == "Training Data and Batching"
+
+
+def test_without_the_full_text_the_body_figures_are_not_grounded() -> None:
+    """Papers with no full text keep the abstract-only judgement."""
+    abstract_only = grounding.paper_source(TRANSFORMER, "Transformer")
+    assert "512" in ungrounded(TRAINING.split("\n\n", 1)[1], abstract_only)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("12 hours", "12 days"),
+    ("4000 steps", "4000 epochs"),
+    ("4.5M sentence", "4.5B sentence"),
+    ("8 P100 GPUs", "16 P100 GPUs"),
+    ("0.98", "0.99"),
+])
+def test_one_invented_body_figure_is_caught(old: str, new: str) -> None:
+    source = grounding.paper_source(TRANSFORMER, "Transformer", full_text=BODY)
+    assert old in TRAINING
+    findings = grounding.ungrounded_numbers(TRAINING.replace(old, new, 1), source, TRAINING_SKELETON)
+    assert [f.message.split("'")[1] for f in findings] == [new]

@@ -44,12 +44,13 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                   ("test_grounding.py", "test_validate.py", "test_check.py", "test_regressions.py")),
     "sections": (("drafter/post", "drafter/sections.py"),
                  ("test_parts.py", "test_post.py", "test_sections.py", "test_regen.py", "test_validate.py", "test_regressions.py")),
-    "splicing": (("drafter/regen.py",), ("test_regen.py", "test_regressions.py")),
+    "splicing": (("drafter/regen.py",), ("test_splicing.py", "test_regen.py", "test_regressions.py")),
     "cassettes": (("drafter/chat/cassette.py", "drafter/cassette.py"),
                   ("test_new.py", "test_regen.py", "test_parts.py", "test_chat.py", "test_cassette.py")),
     "retry": (("drafter/chat/openai.py", "drafter/llm.py"),
-              ("test_parts.py", "test_new.py", "test_budget.py", "test_retryafter.py", "test_regressions.py", "test_chat.py")),
-    "limits": (("drafter/chat/budget.py", "drafter/budget.py"), ("test_budget.py", "test_parts.py", "test_chat.py")),
+              ("test_retry_limits.py", "test_parts.py", "test_new.py", "test_budget.py", "test_retryafter.py", "test_regressions.py",
+               "test_chat.py")),
+    "limits": (("drafter/chat/budget.py", "drafter/budget.py"), ("test_budget.py", "test_retry_limits.py", "test_parts.py", "test_chat.py")),
     "settings": (("drafter/settings.py",),
                  ("test_settings.py", "test_first_hour.py", "test_parts.py", "test_new.py", "test_regressions.py")),
 }
@@ -141,7 +142,9 @@ def run_module(module: str, rev: str, sample: int | None, seed: int, jobs: int, 
             sources.append("drafter/retryafter.py")
         tests = [name for name in test_files if (folder / "tests" / name).exists()]
         configure(folder, sources, tests)
-        environment = {**os.environ, "PYTHONPATH": str(folder / "mutants")}  # subprocesses import the mutants too
+        # A test's own `python -m drafter` runs the commit's code unmutated: mutmut's trampolines work only in
+        # its own processes, so those tests neither kill nor break a mutant.
+        environment = {**os.environ, "PYTHONPATH": str(folder)}
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, env=environment, check=True, capture_output=True)
         names = mutant_names(folder)

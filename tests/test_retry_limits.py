@@ -1,0 +1,157 @@
+"""The retry and concurrency-limit logic of the openai client, through the real SDK against the local server.
+
+Written against the mutants that survived the suite (tools/mutation.py): the waits are asserted exactly
+(the sleep function is the client's parameter, so no test waits them out), and the adaptive limit is
+driven step by step."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.chat.base import ChatRequest, Message
+from drafter.chat.openai import AdaptiveLimit, OpenAIChat, TransientFault, needs_api_key
+from drafter.errors import ConfigError, MissingApiKey, ModelUnavailable
+from fakeopenai import FakeOpenAI
+
+REQUEST = ChatRequest(model="test-model", messages=(Message("user", "Say hello."),), label="## Conclusion")
+
+
+def answer(body):
+    return "Hello."
+
+
+@pytest.fixture
+def server():
+    with FakeOpenAI(answer) as running:
+        yield running
+
+
+def client_for(server, **options):
+    slept: list[float] = []
+    retried: list[tuple[str, str, float]] = []
+    client = OpenAIChat(base_url=server.base_url, sleep=slept.append, on_retry=lambda *told: retried.append(told), **options)
+    return client, slept, retried
+
+
+@pytest.mark.parametrize("faults, sleeps", [
+    ([("server_error", None)], [1.0]),
+    ([("server_error", None)] * 3, [1.0, 2.0, 4.0]),
+    ([("status", "3", 503)], [3.0]),  # Retry-After longer than the backoff wins
+    ([("server_error", "0.25")], [1.0]),  # shorter: the backoff wins
+    ([("rate_limit", "45")], [45.0]),  # longer than the 30 s cap: the server's word wins
+    ([("rate_limit", None), ("rate_limit", "2.5")], [1.0, 2.5]),
+    ([("reset", None)], [1.0]),
+    ([("length", None)], [1.0]),
+])
+def test_waits_between_attempts(server, faults, sleeps):
+    for kind, retry_after, *status in faults:
+        server.fail_next(kind, retry_after=retry_after, **({"status": status[0]} if status else {}))
+    client, slept, retried = client_for(server)
+    response = client.complete(REQUEST)
+    client.close()
+    assert response.content == "Hello."
+    assert slept == sleeps
+    assert [(label, seconds) for label, _, seconds in retried] == [("## Conclusion", s) for s in sleeps]
+    assert len(server.received) == len(faults) + 1
+
+
+def test_the_backoff_doubles_up_to_its_cap_and_the_last_fault_is_reported(server):
+    server.fail_next("server_error", times=5)
+    client, slept, retried = client_for(server, attempts=5, initial_backoff=10.0, max_backoff=30.0)
+    with pytest.raises(ModelUnavailable) as error:
+        client.complete(REQUEST)
+    client.close()
+    assert slept == [10.0, 20.0, 30.0, 30.0]
+    assert [reason for _, reason, _ in retried] == ["HTTP 500 server error"] * 4
+    assert "## Conclusion" in str(error.value) and "HTTP 500 server error after 5 attempts" in str(error.value)
+    assert len(server.received) == 5
+
+
+@pytest.mark.parametrize("status, error, message", [
+    (401, ConfigError, "rejected the key (HTTP 401); check OPENAI_API_KEY"),
+    (404, ConfigError, "has no model 'test-model' (HTTP 404); check --model and --base-url"),
+    (400, ModelUnavailable, "failed while writing ## Conclusion: HTTP 400: Error code: 400 - scripted status"),
+])
+def test_a_fault_not_worth_retrying_is_reported_at_once(server, status, error, message):
+    server.fail_next("status", status=status)
+    client, slept, _ = client_for(server)
+    with pytest.raises(error) as raised:
+        client.complete(REQUEST)
+    client.close()
+    assert message in str(raised.value)
+    assert slept == [] and len(server.received) == 1
+
+
+def test_a_429_lowers_the_limit_to_the_requests_still_in_flight():
+    limit = AdaptiveLimit()
+    for _ in range(3):
+        limit.acquire()
+    assert (limit.limit, limit.active) == (None, 3)
+    limit.release(refused=True)  # two others were accepted: the server takes two at once
+    assert (limit.limit, limit.active) == (2, 2)
+    limit.release()
+    assert (limit.limit, limit.active) == (2, 1)
+    limit.release(refused=True)  # refused while nothing else is in flight: a rate limit, not a slot limit
+    assert (limit.limit, limit.active) == (2, 0)
+    for _ in range(2):
+        limit.acquire()
+    assert limit.active == limit.limit  # a third acquire would wait
+    limit.release(refused=True)
+    assert (limit.limit, limit.active) == (1, 1)  # never raised again by a later, larger count
+
+
+def test_a_429_never_raises_a_lower_limit():
+    limit = AdaptiveLimit(1)
+    limit.acquire()
+    limit.limit = 5
+    for _ in range(3):
+        limit.acquire()
+    limit.limit = 2
+    limit.release(refused=True)
+    assert (limit.limit, limit.active) == (2, 3)
+
+
+def test_a_refused_request_gives_its_slot_to_a_waiting_one(server):
+    server.fail_next("rate_limit", retry_after="0")
+    client, _, _ = client_for(server)
+    client.complete(REQUEST)
+    client.close()
+    assert client.limit.active == 0 and client.limit.limit is None  # alone in flight: no slot limit learnt
+
+
+@pytest.mark.parametrize("base_url, needed", [
+    ("https://api.openai.com/v1", True),
+    ("https://api.openai.com/v1/", True),
+    ("http://api.openai.com", True),
+    ("http://localhost:11434/v1", False),
+    ("https://api.openai.com.example.org/v1", True),  # a prefix match: asks for a key, the safe side
+    ("https://example.org/api.openai.com", False),
+])
+def test_which_endpoints_need_a_key(base_url, needed):
+    assert needs_api_key(base_url) is needed
+
+
+def test_openai_without_a_key_is_refused_before_any_request():
+    with pytest.raises(MissingApiKey):
+        OpenAIChat(base_url="https://api.openai.com/v1", api_key=None)
+
+
+def test_transient_fault_fields():
+    fault = TransientFault("HTTP 429 rate limited", 2.0, 429)
+    assert (str(fault), fault.reason, fault.retry_after, fault.status) == ("HTTP 429 rate limited", "HTTP 429 rate limited", 2.0, 429)
+    assert (TransientFault("x").retry_after, TransientFault("x").status) == (None, None)
+
+
+def test_a_full_limit_makes_the_next_request_wait_for_a_release():
+    import threading
+
+    limit = AdaptiveLimit(1)
+    limit.acquire()
+    got_in = threading.Event()
+    waiter = threading.Thread(target=lambda: (limit.acquire(), got_in.set()), daemon=True)
+    waiter.start()
+    assert not got_in.wait(0.3)  # the one slot is taken
+    limit.release()
+    assert got_in.wait(5)  # the release wakes it
+    waiter.join(5)
+    assert limit.active == 1
