@@ -1,4 +1,4 @@
-"""Choosing sections of a draft and splicing new text in (drafter/regen.py), as pure functions.
+"""Choosing sections of a draft and splicing new text in (commands/sections, commands/regen, post/pairing), as pure functions.
 
 Written against the mutants that survived the suite (tools/mutation.py)."""
 
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from drafter import regen
+from drafter.commands.regen import choose
+from drafter.commands.sections import states
+from drafter.facts import facts_from_draft
+from drafter.post.pairing import outline, splice
 from drafter.arxiv.feed import parse_feed
 from drafter.arxiv.ids import parse_id
 from drafter.errors import SectionNotFound
@@ -24,7 +27,7 @@ DRAFT = ("---\ntitle: LoRA\n---\n\n# LoRA: low-rank adaptation of large language
 
 
 def draft_states():
-    return regen.states(split(ARCHETYPE), split(DRAFT))
+    return states(split(ARCHETYPE), split(DRAFT))
 
 
 def test_each_part_of_the_draft_gets_its_archetype_part_and_its_state():
@@ -46,13 +49,13 @@ def test_each_part_of_the_draft_gets_its_archetype_part_and_its_state():
     (["LoRA: low-rank adaptation of large language models"], [1]),
 ])
 def test_sections_are_chosen_by_heading_text_or_number(names, chosen):
-    assert [s.number for s in regen.choose(draft_states(), names, "post.md")] == chosen
+    assert [s.number for s in choose(draft_states(), names, "post.md")] == chosen
 
 
 @pytest.mark.parametrize("name", ["2", "Overview", "4", "my notes", "9", "0", "Conclusion"])
 def test_a_section_that_cannot_be_filled_is_refused_with_the_valid_ones(name):
     with pytest.raises(SectionNotFound) as error:
-        regen.choose(draft_states(), ["method", name], "post.md")
+        choose(draft_states(), ["method", name], "post.md")
     assert str(error.value) == (f"post.md has no section {name!r} to regenerate; valid sections are: "
                                 "1 LoRA: low-rank adaptation of large language models; 3 Method; 5 Results")
 
@@ -60,16 +63,16 @@ def test_a_section_that_cannot_be_filled_is_refused_with_the_valid_ones(name):
 def test_the_facts_come_from_the_drafts_lead_heading():
     paper = parse_feed((Path(__file__).parent / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
                        parse_id("1706.03762"))
-    facts = regen.facts_from_draft(split(ARCHETYPE), split(DRAFT), paper, "lora")
+    facts = facts_from_draft(split(ARCHETYPE), split(DRAFT), paper, "lora")
     assert (facts.name, facts.tagline, facts.kind, facts.slug) == ("LoRA", "low-rank adaptation of large language models", "", "lora")
     # A lead heading that no longer matches the archetype's: the paper's title gives them.
     edited = split(DRAFT.replace("# LoRA: low-rank", "# LoRA, low-rank"))
-    facts = regen.facts_from_draft(split(ARCHETYPE), edited, paper, "lora")
+    facts = facts_from_draft(split(ARCHETYPE), edited, paper, "lora")
     assert (facts.name, facts.tagline) == (paper.title, paper.title)
 
 
 def test_the_outline_is_the_drafts_section_headings():
-    assert regen.outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results"]
+    assert outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results"]
 
 
 @pytest.mark.parametrize("text, index, answer, expected", [
@@ -81,14 +84,14 @@ def test_the_outline_is_the_drafts_section_headings():
     ("---\nk: v\n---\nintro\n# T\n\n## A\n\nold\n", 1, "## A\n\nnew", "---\nk: v\n---\nintro\n# T\n\n## A\n\nnew\n"),
 ])
 def test_splice_replaces_one_block_and_keeps_its_line_breaks(text, index, answer, expected):
-    assert regen.splice(split(text), {index: answer}) == expected
-    assert regen.splice(split(text), {}) == text
+    assert splice(split(text), {index: answer}) == expected
+    assert splice(split(text), {}) == text
 
 
 def test_a_repeated_heading_pairs_each_copy_with_its_own_archetype_part():
     archetype = split("# T\n\n## Notes\n\n[first notes]\n\n## Notes\n\n[second notes]\n")
     draft = split("# T\n\n## Notes\n\nOne.\n\n## Notes\n\nTwo.\n")
-    paired = [(s.block.text.split("\n")[2], s.expected.text.split("\n")[2]) for s in regen.states(archetype, draft)[1:]]
+    paired = [(s.block.text.split("\n")[2], s.expected.text.split("\n")[2]) for s in states(archetype, draft)[1:]]
     assert paired == [("One.", "[first notes]"), ("Two.", "[second notes]")]
 
 
@@ -101,12 +104,12 @@ def test_a_repeated_heading_pairs_each_copy_with_its_own_archetype_part():
 def test_the_lead_headings_slots_give_name_and_tagline(lead, heading, facts):
     paper = parse_feed((Path(__file__).parent / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
                        parse_id("1706.03762"))
-    found = regen.facts_from_draft(split(f"{lead}\n\n[text]\n"), split(f"{heading}\n\nText.\n"), paper, "s")
+    found = facts_from_draft(split(f"{lead}\n\n[text]\n"), split(f"{heading}\n\nText.\n"), paper, "s")
     assert (found.name, found.tagline) == facts
 
 
 def test_no_lead_heading_leaves_the_papers_facts():
     paper = parse_feed((Path(__file__).parent / "data" / "arxiv" / "1706.03762.xml").read_text(encoding="utf-8"),
                        parse_id("1706.03762"))
-    found = regen.facts_from_draft(split("## A\n\n[text]\n"), split("## A\n\nText.\n"), paper, "s")
+    found = facts_from_draft(split("## A\n\n[text]\n"), split("## A\n\nText.\n"), paper, "s")
     assert (found.name, found.tagline, found.slug) == (paper.title, paper.title, "s")
