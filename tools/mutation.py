@@ -44,7 +44,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                   ("test_grounding.py", "test_validate.py", "test_check.py", "test_regressions.py")),
     "sections": (("drafter/post", "drafter/sections.py"),
                  ("test_parts.py", "test_post.py", "test_sections.py", "test_regen.py", "test_validate.py", "test_regressions.py")),
-    "splicing": (("drafter/post/pairing.py", "drafter/regen.py"), ("test_splicing.py", "test_regen.py", "test_regressions.py")),
+    "splicing": (("drafter/post/pairing.py", "drafter/pairing.py", "drafter/regen.py"), ("test_splicing.py", "test_regen.py", "test_regressions.py")),
     "cassettes": (("drafter/chat/cassette.py", "drafter/cassette.py"),
                   ("test_new.py", "test_regen.py", "test_parts.py", "test_chat.py", "test_cassette.py")),
     "retry": (("drafter/chat/openai.py", "drafter/llm.py"),
