@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from ..hugo.archetypes import Located, find_archetype
 from ..hugo.new_content import format_inspection, inspect, render_builtin
-from ..hugo.page import PageContext, hugo_date
-from ..hugo.site import SiteInfo, find_site, load_site_info
+from ..hugo.page import PageContext, page_context
+from ..hugo.site import find_site
 from ..post import document as post
+from ..settings import read_config
 
 
 def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
+    """The archetype at `path` and the page `drafter archetype show/inspect` renders it for (the site's kind)."""
     target = path if path.is_absolute() else cwd / path
     located = find_archetype(None, explicit=target)
     site = find_site(target.parent if target.is_file() else target)
-    now = datetime.now().astimezone()  # local time, as Hugo's .Date
-    context = PageContext(content_base_name=name, date=hugo_date(now), section=section, now=now,
-                          site=load_site_info(site) if site else SiteInfo(),
-                          content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")
-    return located, context
+    kind = str(read_config(site).get("kind") or "model")
+    return located, page_context(site, located, name=name, section=section, kind=kind)
 
 
 def show(path: Path, cwd: Path, name: str = "my-post", section: str = "posts") -> str:

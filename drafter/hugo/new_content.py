@@ -16,8 +16,8 @@ from ..post.placeholders import classify, placeholders
 from ..status import Status
 from ..errors import ArchetypeError, ConfigError
 from ..files import read_exact
-from .archetypes import Located, default_archetype, read_archetype
-from .page import PageContext
+from .archetypes import Located, default_archetype, find_archetype, read_archetype
+from .page import NAME_PROBE, PageContext, file_name, page_context, recorded_name
 from .template import render
 
 
@@ -189,3 +189,28 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
         for placeholder in report.placeholders:
             lines.append(f"    {placeholder}")
     return "\n".join(lines) + "\n"
+
+
+# -- the page an existing draft was made for ----------------------------------------------------
+
+def draft_context(site: Path | None, located: Located, draft_path: Path, draft_text: str, *, section: str, kind: str,
+                  template: str | None = None) -> PageContext:
+    """The page an existing draft was made for (check, sections, regen): `new`'s page context, named as the
+    draft records its name (its slug, or a line such as canonicalURL derived from the name), else after its file.
+
+    So a draft copied to another file name is judged against the archetype it was made from, not against
+    values derived from its new name.
+    """
+    probe = page_context(site, located, name=NAME_PROBE, section=section, kind=kind)
+    probed = render_builtin(located, probe, template).text
+    front_matter = post.split_front_matter(draft_text)[0]
+    name = recorded_name(probed, draft_text, front_matter) or file_name(draft_path)
+    return page_context(site, located, name=name, section=section, kind=kind)
+
+
+def render_for_draft(site: Path | None, draft_path: Path, draft_text: str, *, explicit: Path | None, kind: str,
+                     section: str) -> str:
+    """The archetype an existing draft is judged against (check, sections, regen): looked up as `new` looks it
+    up, rendered for the page the draft was made for (draft_context)."""
+    located = find_archetype(site, kind, explicit, section=section)
+    return render_builtin(located, draft_context(site, located, draft_path, draft_text, section=section, kind=kind)).text
