@@ -197,7 +197,7 @@ def new(
             from .chat.cost import price_for
 
             settings = run.settings
-            price = price_for(settings.model, settings.prices)
+            price = None if replay else price_for(settings.model, settings.prices)  # a replay pays nothing
             display = progress.for_stream(sys.stderr, price)
             try:
                 _note_builtin_archetype(run.session)
@@ -214,7 +214,7 @@ def new(
                    f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
-               f"cost {_cost_note(price, usage, settings.model)}", err=True)
+               f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)
     for outcome in draft.outcomes:
         for finding in outcome.warnings:
             typer.echo(f"  {outcome.label}: warning: {finding}", err=True)
@@ -373,10 +373,10 @@ def archetype_show(
       drafter archetype show archetypes/model.md --name lora
       drafter archetype show archetypes/paper --section papers   # a bundle archetype
     """
-    from .hugo import new_content
+    from .commands import archetype as archetype_command
 
     try:
-        typer.echo(new_content.show(path, Path.cwd(), name, section), nl=False)
+        typer.echo(archetype_command.show(path, Path.cwd(), name, section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -393,10 +393,10 @@ def archetype_inspect(
       drafter archetype inspect archetypes/model.md
       drafter archetype inspect themes/PaperMod/archetypes/default.md
     """
-    from .hugo import new_content
+    from .commands import archetype as archetype_command
 
     try:
-        typer.echo(new_content.inspect_file(path, Path.cwd(), section), nl=False)
+        typer.echo(archetype_command.inspect_file(path, Path.cwd(), section), nl=False)
     except DrafterError as error:
         _fail(error)
 

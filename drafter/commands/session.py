@@ -148,16 +148,22 @@ class Session:
         for both in turn); `self.full_text` holds what was found, `self.paper_text` the part the model sees.
         """
         pending = self._start_full_text(arxiv_id)
+        cassette = self.stack.cassette if self.stack is not None else None
         if self.stack is not None:
             feed = self.stack.feed(arxiv_id)
+        elif self.sources.replay is not None:  # a dry run of a replay: the cassette's response, no network
+            from ..chat.cassette import Player
+
+            player = Player(absolute(self.sources.replay, self.cwd))
+            cassette, feed = player.path, player.feed_for(arxiv_id)
         else:  # a dry run opens no client
             feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
         try:
             paper = arxiv.paper_from_response(feed, arxiv_id)
         except ArxivResponseInvalid as error:
-            if self.stack is None or self.stack.cassette is None:
+            if cassette is None:
                 raise
-            raise CassetteError(str(self.stack.cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
+            raise CassetteError(str(cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
         self.full_text = pending()
         if self.stack is not None and self.stack.recorder is not None and self.settings.source == "full":
             self.stack.recorder.paper_text = self.full_text.to_record()
@@ -177,6 +183,10 @@ class Session:
         if self.settings.source != "full":
             return lambda: Fetched(None, None)
         player = self.stack.player if self.stack is not None else None
+        if player is None and self.stack is None and self.sources.replay is not None:  # a dry run of a replay
+            from ..chat.cassette import Player
+
+            player = Player(absolute(self.sources.replay, self.cwd))
         if player is not None:
             try:
                 found = Fetched.from_record(player.paper_text) if player.paper_text is not None else Fetched(None, None)
