@@ -13,7 +13,7 @@ import re
 import threading
 
 from .latex import first_author
-from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, role_of, with_roles
+from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, markdown_table, role_of, with_roles
 
 _LEVELS = {"ltx_section": 1, "ltx_appendix": 1, "ltx_bibliography": 1, "ltx_chapter": 1, "ltx_subsection": 2,
            "ltx_subsubsection": 3}
@@ -252,13 +252,7 @@ def _table(node) -> str:
         cells = [_inline(cell).replace("|", "\\|") for cell in row.iter(include_text=False) if cell.tag in ("td", "th")]
         if any(cells):
             rows.append(cells)
-    if not rows:
-        return ""
-    width = max(len(row) for row in rows)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
-    return "\n".join(lines)
+    return markdown_table(rows)
 
 
 def _float(node) -> str:

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, role_of, with_roles
+from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, markdown_table, role_of, with_roles
 
 MAX_INCLUDE_DEPTH = 12
 _REFERENCES = "\x02references\x02"  # the heading that marks where the bibliography stands
@@ -462,13 +462,7 @@ def _table(inner: str, keys: Mapping[str, str]) -> str:
         cells = [_cell(cell, keys) for cell in _CELL_SPLIT.split(raw)]
         if any(cells):
             rows.append(cells)
-    if not rows:
-        return ""
-    width = max(len(row) for row in rows)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
-    return "\n".join(lines)
+    return markdown_table(rows)
 
 
 def _cell(cell: str, keys: Mapping[str, str]) -> str:

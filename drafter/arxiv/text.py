@@ -76,6 +76,17 @@ class PaperText:
         return ["#" * section.level + " " + section.title for section in self.sections]
 
 
+def markdown_table(rows: list[list[str]]) -> str:
+    """Table rows as a Markdown table, the first row the header, short rows padded ("" for no rows)."""
+    if not rows:
+        return ""
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
 def role_of(title: str, default: str = BODY) -> str:
     """The role a heading names: the bibliography, an appendix, related work, else `default`."""
     bare = title.strip()
