@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,14 +106,14 @@ class BatchRun:
 
     def __init__(self, batch: BatchState, directory: Path, settings: Settings, sources: Sources, *,
                  poll: float = 60.0, on_progress: Callable[[Progress], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, provider_factory: ProviderFactory | None = None,
+                 sleep: Callable[[float], None] | None = None, provider_factory: ProviderFactory | None = None,
                  papers: dict[str, arxiv.Paper] | None = None) -> None:
         self.state = batch
         self.directory = directory
         self.settings = settings
         self.sources = sources
         self.poll = poll
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep  # injectable: Ctrl-C arrives as KeyboardInterrupt from it
         self._on_progress = on_progress or (lambda progress: None)
         self._provider_factory = provider_factory or _default_provider
         self._provider: BatchProvider | None = None
@@ -136,6 +137,8 @@ class BatchRun:
             while True:
                 pending = self._replay_all()
                 self.save()
+                if self.state.rounds:
+                    self._report()  # the papers the last answers finished
                 fresh = {key: d for key, d in pending.items() if not self._in_flight(key)}
                 if not self.state.open_jobs():
                     if not fresh:
@@ -209,8 +212,6 @@ class BatchRun:
     def paper(self, entry: state.PaperEntry) -> arxiv.Paper:
         """The paper of an entry: fetched at the start, else from the paper cache (fetched alone on a miss)."""
         if entry.id not in self._papers:
-            import os
-
             self._papers[entry.id] = papercache.load(arxiv.parse_id(entry.versioned), self.settings.arxiv_api, os.environ)
         return self._papers[entry.id]
 
