@@ -22,6 +22,7 @@ from ..arxiv import store as papercache
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
+from ..chat.openai import needs_api_key
 from ..commands.new import NewOptions, NewRun
 from ..commands.session import Sources, absolute, check_writable, write_new_file
 from ..pipeline.fill import Draft
@@ -51,14 +52,17 @@ def body_sha(body: dict[str, Any]) -> str:
 class StateAnswers:
     """A ChatClient that answers from the batch's state, or defers the request to the next round."""
 
-    def __init__(self, batch: BatchState, paper: str) -> None:
+    def __init__(self, batch: BatchState, paper: str, send_cache_key: bool = False) -> None:
         self.batch = batch
         self.paper = paper
+        self.send_cache_key = send_cache_key  # prompt_cache_key is OpenAI's; vllm run-batch may refuse unknown fields
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         """The stored answer; Deferred when there is none yet; RequestFailed after a second failure."""
         custom_id = str(plan.request_id(self.paper, request.label, request.position, request.attempt))
         body = request.payload()
+        if self.send_cache_key and request.cache_key:
+            body["prompt_cache_key"] = request.cache_key
         sha = body_sha(body)
         entry = self.batch.requests.get(custom_id)
         if entry is not None and entry.sha != sha and entry.status in (ANSWERED, SUBMITTED, PREPARED):
@@ -183,7 +187,8 @@ class BatchRun:
     def _replay(self, entry: state.PaperEntry) -> list[Deferred]:
         paper = self.paper(entry)
         run = self._run_for(entry)
-        pipeline = run.session.pipeline(StateAnswers(self.state, paper.base_id))
+        send_key = self.state.mode == "api" and needs_api_key(self.settings.base_url)
+        pipeline = run.session.pipeline(StateAnswers(self.state, paper.base_id, send_key))
         try:
             facts, facts_outcome = pipeline.establish_facts(paper)
         except Deferred as deferred:
