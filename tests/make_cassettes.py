@@ -30,7 +30,7 @@ def record(arxiv_id: str, cassette: Path) -> None:
         with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
                          DRAFTER_MODEL=""):
             result = CliRunner().invoke(app, ["new", arxiv_id, "--output", str(Path(scratch) / "draft.md"),
-                                              "--record", str(cassette), "--concurrency", "1"])
+                                              "--record", str(cassette), "--force", "--concurrency", "1"])
         if result.exit_code != 0:
             raise SystemExit(f"recording {arxiv_id} failed: {result.output}")
 

@@ -294,3 +294,151 @@ def test_retitle_replaces_only_the_title_cased_slug(front_matter, base_name, nam
     from drafter.facts import retitle
 
     assert retitle(front_matter, base_name, name) == expected
+
+
+# -- item 2: --record never overwrites, --log appends ----------------------------------------------
+
+@pytest.mark.parametrize(("command", "existing", "force", "exit_code", "words", "kept"), [
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", False, 2, ["cassette rec.yaml: already exists", "--force"], True),
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", True, 0, ["Wrote"], False),
+    (["new", "1706.03762", "-o", "t.md"], None, False, 0, ["Wrote"], False),
+    (["regen", "draft.md", "conclusion"], "---\ntitle: my draft\n---\n", False, 2, ["cassette rec.yaml: already exists"], True),
+])
+def test_record_refuses_an_existing_file_without_force(env, tmp_path, model_server, command, existing, force, exit_code, words, kept):
+    """Regression: `--record FILE` silently replaced an existing file, even a draft."""
+    work = Path.cwd()
+    if command[0] == "regen":
+        assert drafter("new", "1706.03762", "-o", "draft.md").exit_code == 0
+    if existing is not None:
+        (work / "rec.yaml").write_text(existing, encoding="utf-8")
+    sent = len(model_server.received)
+    result = drafter(*command, "--record", "rec.yaml", *(["--force"] if force else []))
+    assert result.exit_code == exit_code, result.output
+    for word in words:
+        assert word in result.stderr
+    if kept:
+        assert (work / "rec.yaml").read_text(encoding="utf-8") == existing
+        assert len(model_server.received) == sent  # refused before any request
+        assert not (work / "t.md").exists()
+    else:
+        assert (work / "rec.yaml").read_text(encoding="utf-8").startswith("# drafter cassette")
+
+
+def test_log_appends_to_an_existing_file(env, tmp_path):
+    """Regression: `--log FILE` truncated the file, losing an earlier run's log."""
+    import json
+
+    log = Path("run.jsonl")
+    log.write_text('{"earlier": "run"}\n', encoding="utf-8")
+    assert drafter("new", "1706.03762", "-o", "a.md", "--log", str(log)).exit_code == 0
+    assert drafter("new", "1706.03762", "-o", "b.md", "--log", str(log), "--no-cache").exit_code == 0
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"earlier": "run"} and len(lines) == 1 + 15 + 15
+
+
+# -- item 1: Ctrl-C while requests are in flight ---------------------------------------------------
+
+HANGING = ("## Conclusion", "## Applications", "## Training Details", "## Implementation")  # 4 of the 14 sections
+
+
+def interrupt(command: list[str], environment: dict[str, str], cwd: Path, ready) -> tuple[int, str, float]:
+    """Start drafter, wait until `ready()`, press Ctrl-C twice; return the exit code, stderr and seconds to exit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "drafter", *command], env={**environment, "PYTHONUNBUFFERED": "1"},
+                               cwd=cwd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while not ready() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.2)  # the requests are in flight: the server holds them
+    pressed = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # a second Ctrl-C while it winds down must not print a traceback
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return process.returncode, stderr, time.monotonic() - pressed
+
+
+def hanging_server():
+    """The local server answering at once, except 4 sections that it holds for 60 s."""
+    from answers import Author
+    from fakeopenai import FakeOpenAI
+
+    server = FakeOpenAI(Author())
+    for heading in HANGING:
+        server.fail_next("timeout", delay=60, only_label=heading)
+    return server
+
+
+@pytest.mark.parametrize(("options", "words", "answers_cached", "on_disk"), [
+    ([], ["interrupted; 11 finished answer(s) are kept in the cache", "does not pay for them"], 11, set()),
+    (["--no-cache"], ["interrupted; nothing is kept: --no-cache bypasses the answer cache"], 0, set()),
+    (["--record", "rec.yaml"], ["interrupted; nothing is kept: --record bypasses the answer cache", "rec.yaml"], 0, {"rec.yaml"}),
+])
+def test_ctrl_c_during_the_wave_exits_130_at_once(env, tmp_path, options, words, answers_cached, on_disk):
+    """Regression: after Ctrl-C the process waited for every request in flight (up to read_timeout), printed
+    `connection failed ([Errno 9] Bad file descriptor); retrying` per request, and a second Ctrl-C a traceback."""
+    import yaml
+
+    with hanging_server() as server:
+        environment = {**__import__("os").environ, "OPENAI_BASE_URL": server.base_url}
+        code, stderr, seconds = interrupt(["new", "1706.03762", "-o", "t.md", *options], environment, Path.cwd(),
+                                          lambda: len(server.completions) >= 11 and len(server.received) >= 15)
+    assert code == 130, stderr
+    assert seconds < 2, f"took {seconds:.1f} s to exit"
+    assert "Traceback" not in stderr and "retrying" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: interrupted; ")
+    for word in words:
+        assert word in last
+    assert files_under(Path.cwd()) == on_disk  # no draft, not even half of one
+    cache = Path(env["DRAFTER_CACHE_DIR"]) / "answers"
+    assert len(list(cache.glob("*/*.json"))) == answers_cached  # the count said is the count kept
+    if "rec.yaml" in on_disk:
+        recorded = yaml.safe_load((Path.cwd() / "rec.yaml").read_text(encoding="utf-8"))
+        assert len(recorded["exchanges"]) == 11  # the answers that came, saved
+
+
+def test_ctrl_c_during_regen_leaves_the_draft_unchanged(env, tmp_path, demo_draft):
+    before = demo_draft.read_bytes()
+    with hanging_server() as server:
+        environment = {**__import__("os").environ, "OPENAI_BASE_URL": server.base_url}
+        code, stderr, seconds = interrupt(["regen", str(demo_draft), "introduction", "conclusion"], environment, tmp_path,
+                                          lambda: len(server.received) >= 2)
+    assert code == 130 and seconds < 2, stderr
+    assert "Traceback" not in stderr
+    assert f"Error: interrupted; {demo_draft} is unchanged; 1 finished answer(s) are kept in the cache" in stderr
+    assert demo_draft.read_bytes() == before
+    assert {f for f in files_under(tmp_path) if not f.startswith(".answer-cache/")} == {"transformer.md"}  # no .bak
+
+
+def test_ctrl_c_during_check_exits_130(env, tmp_path, demo_draft):
+    """check waits for arXiv (a server that accepts the connection and never answers)."""
+    import socket
+
+    import shutil
+    import threading
+
+    shutil.rmtree(Path(env["DRAFTER_CACHE_DIR"]) / "arxiv")  # the paper is not kept yet: check must fetch it
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(silent.accept()[0]), daemon=True).start()
+    environment = {**__import__("os").environ, "DRAFTER_ARXIV_API": f"http://127.0.0.1:{silent.getsockname()[1]}/api/query"}
+    try:
+        code, stderr, seconds = interrupt(["check", str(demo_draft)], environment, tmp_path, lambda: bool(held))
+    finally:
+        for connection in held:
+            connection.close()
+        silent.close()
+    assert code == 130 and seconds < 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "Error: interrupted; the check stopped; nothing was changed"

@@ -120,6 +120,19 @@ class Session:
 
         return ResponseCache(default_directory(self.environ))
 
+    def kept(self, answered: int) -> str:
+        """What an interrupted run truly keeps: answers in the cache, or nothing when the cache was bypassed."""
+        if self.sources.replay:
+            return "nothing to keep: a replay asks no model and pays nothing"
+        if self.cache() is None:
+            flag = "--record" if self.sources.record else "--no-cache"
+            saved = f"; the recording so far is in {self.sources.record}" if self.sources.record else ""
+            return f"nothing is kept: {flag} bypasses the answer cache, so a new run asks for every section again{saved}"
+        if not answered:
+            return "no answer had finished, so nothing is kept in the cache"
+        return (f"{answered} finished answer(s) are kept in the cache, so running the same command again "
+                "does not pay for them")
+
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
         """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check."""
         if self.stack is not None:
