@@ -194,7 +194,7 @@ def new(
             from .chat.cost import price_for
 
             settings = run.settings
-            price = price_for(settings.model, settings.prices)
+            price = None if replay else price_for(settings.model, settings.prices)  # a replay pays nothing
             display = progress.for_stream(sys.stderr, price)
             try:
                 _note_builtin_archetype(run.session)
@@ -211,7 +211,7 @@ def new(
                    f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
-               f"cost {_cost_note(price, usage, settings.model)}", err=True)
+               f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)
     for outcome in draft.outcomes:
         for finding in outcome.warnings:
             typer.echo(f"  {outcome.label}: warning: {finding}", err=True)

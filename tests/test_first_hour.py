@@ -442,3 +442,90 @@ def test_ctrl_c_during_check_exits_130(env, tmp_path, demo_draft):
     assert code == 130 and seconds < 2, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == "Error: interrupted; the check stopped; nothing was changed"
+
+
+# -- item 4: a cassette is checked when it loads -------------------------------------------------
+
+def _cut_in_last_answer(text: str) -> str:
+    return text[: text.rindex("content: |") + 200]
+
+
+def _edit(change):
+    def edited(text: str) -> str:
+        import yaml
+
+        data = yaml.safe_load(text)
+        change(data)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return edited
+
+
+DAMAGE = {  # what happened to the cassette -> the words of the one-line error
+    "cut inside its last answer": (_cut_in_last_answer, ["exchange 15 (Further Reading) has no finish_reason", "cut short"]),
+    "cut mid-file": (lambda t: t[: len(t) * 2 // 3], ["exchange", "has no", "record it again"]),
+    "an answer that is null": (_edit(lambda d: d["exchanges"][-1]["response"].update(content=None)),
+                               ["exchange 15 (Further Reading) has no answer text (content is None)"]),
+    "an answer cut at max_tokens": (_edit(lambda d: d["exchanges"][3]["response"].update(finish_reason="length")),
+                                    ["exchange 4", "has finish_reason 'length': the answer is not complete"]),
+    "usage without prompt_tokens": (_edit(lambda d: d["exchanges"][0]["response"]["usage"].pop("prompt_tokens")),
+                                    ["exchange 1 (facts) has no usage prompt_tokens"]),
+    "a newer format": (_edit(lambda d: d.update(drafter_cassette=2)), ["is of format 2; this drafter reads format 1"]),
+    "an exchange left out": (_edit(lambda d: d["exchanges"].pop(5)), ["holds 14 of its 15 exchanges", "cut short"]),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_cassette_is_refused_when_it_loads(tmp_path, monkeypatch, no_network, damage):
+    """Regression: a cassette cut inside its last answer replayed with exit 0 and a shortened section; a `null`
+    answer ended in a 90-line AttributeError traceback; a cut mid-file accepted a half-written section."""
+    change, words = DAMAGE[damage]
+    monkeypatch.chdir(tmp_path)
+    tape = tmp_path / "damaged.yaml"
+    tape.write_text(change(TAPE.read_text(encoding="utf-8")), encoding="utf-8")
+    result = drafter("new", "1706.03762", "--replay", str(tape), "-o", "t.md")
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith(f"Error: cassette {tape}: ")
+    for word in words:
+        assert word in line
+    assert files_under(tmp_path) == {"damaged.yaml"}  # no draft, not even a shortened one
+
+
+# -- item 10: replays ask nothing and cost nothing; regen can be tried offline -------------------
+
+REGEN_TAPE = TAPE.with_name("regen-1706.03762.yaml")
+
+
+@pytest.mark.parametrize(("args", "words", "absent"), [
+    (["--dry-run"], ["=== facts", "=== 15 request(s)"], ["Error"]),                 # the cassette's arXiv answer
+    (["-o", "t.md"], ["replayed: no cost"], ["$", "cost unknown", "at test-model prices"]),
+])
+def test_a_replay_needs_no_network_and_reports_no_cost(tmp_path, monkeypatch, no_network, args, words, absent):
+    """Regression: `--dry-run --replay` called arXiv; a replay reported a cost it never paid."""
+    monkeypatch.chdir(tmp_path)
+    result = drafter("new", "1706.03762", "--replay", str(TAPE), *args)
+    assert result.exit_code == 0, result.output
+    for word in words:
+        assert word in result.output
+    for word in absent:
+        assert word not in result.output
+
+
+def test_the_shipped_regen_cassette_replays_the_readme_command_offline(demo_draft, no_network):
+    """The README's offline regen: `drafter regen demo.md conclusion --replay cassettes/regen-1706.03762.yaml`."""
+    before = demo_draft.read_text(encoding="utf-8")
+    result = drafter("regen", str(demo_draft), "conclusion", "--replay", str(REGEN_TAPE))
+    assert result.exit_code == 0, result.output
+    assert f"Rewrote Conclusion in {demo_draft}" in result.stderr
+    after = demo_draft.read_text(encoding="utf-8")
+    assert "In short: attention alone carries the model" in after and after != before
+    assert (demo_draft.parent / "transformer.md.bak").read_text(encoding="utf-8") == before
+
+
+def test_the_shipped_regen_cassette_is_current(tmp_path):
+    """The regen cassette equals a fresh recording (re-record with python tests/make_cassettes.py)."""
+    from make_cassettes import record_regen
+
+    fresh = tmp_path / "fresh.yaml"
+    record_regen("1706.03762", fresh)
+    assert fresh.read_text(encoding="utf-8") == REGEN_TAPE.read_text(encoding="utf-8"), "run: python tests/make_cassettes.py"
