@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import http.client
 import io
 import posixpath
 import tarfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from drafter.errors import ConfigError
 
-from . import html, latex
 from .api import USER_AGENT, RateLimiter, _network_reason, limiter_for
 from .feed import _status_reason
 from .text import PaperText, Section
@@ -98,6 +94,8 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
 
     An unversioned `arxiv_id` gets the latest version, as the API's answer does.
     """
+    from . import html, latex  # the readers (selectolax among them) load only when a paper is fetched
+
     limiters = limiters or {"html": limiter_for("html"), "e-print": limiter_for("e-print")}
     reasons = []
     html_url = f"{endpoints.html}/{arxiv_id}"
@@ -122,6 +120,11 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
 
 def download(url: str, *, timeout: float, limiter: RateLimiter, accept: str, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:
     """One GET, its body read up to `limit` bytes; anything else is FullTextUnavailable."""
+    # Loaded here, not at import: `drafter check` imports this module but fetches only when nothing is kept.
+    import http.client
+    import urllib.error
+    import urllib.request
+
     limiter.wait()
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     try:
@@ -151,6 +154,8 @@ def _digest(data: bytes) -> str:
 
 def read_eprint(data: bytes, *, text_limit: int = MAX_TEXT_BYTES) -> list[Section]:
     """An e-print's sections: a gzipped tar, a plain tar, or a single gzipped .tex; a PDF is unavailable."""
+    from . import latex
+
     if data.startswith(b"%PDF"):
         raise FullTextUnavailable("a PDF-only submission, no LaTeX source")
     if data[:2] == b"\x1f\x8b":
