@@ -106,7 +106,9 @@ _CITATION = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+.*(?:\]\(https?://|\barXiv:\s*\
 # A LaTeX comment: a % at the start of a line, or after a space and before a space or the line's end, unless
 # it follows a number ("25 %" is a percent; "25%", "25\\%" and "Acc (%)" are not comments).
 _LATEX_COMMENT = re.compile(r"^[ \t]*(?<!\\)%[^\n]*|(?<![\d\\] )(?<=[ \t])%(?=[ \t]|$)[^\n]*", re.MULTILINE)
-_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+# A reference list states other works' years, volumes and pages, not this paper's figures.
+_REFERENCE_LIST = re.compile(r"(?:[\dA-Z]+(?:\.\d+)*\.?\s+)?(?:references|bibliography|works cited)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
 
 
@@ -208,6 +210,18 @@ class Statement:
     sentence: str
 
 
+def _blank_reference_lists(text: str) -> str:
+    """Blank the body of every References or Bibliography section, up to the next heading of its level or higher."""
+    headings = list(_HEADING.finditer(text))
+    for index, heading in enumerate(headings):
+        if not _REFERENCE_LIST.fullmatch(heading.group("title")):
+            continue
+        level = len(heading.group("level"))
+        end = next((later.start() for later in headings[index + 1:] if len(later.group("level")) <= level), len(text))
+        text = text[:heading.end()] + re.sub(r"[^\n]", " ", text[heading.end():end]) + text[end:]
+    return text
+
+
 class SourceIndex:
     """The figures a source text states, by value, with their units and positions; built once per text."""
 
@@ -217,7 +231,7 @@ class SourceIndex:
         text = _TIMESTAMP.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - 4), blank_comments(source))
         self.text = _LATEX_COMMENT.sub(lambda m: " " * len(m.group(0)), text)
         # A model name states no figure, in the source as in the answer: GPT-3 grounds neither "3%" nor "3 times".
-        unnamed = _NAMED.sub(lambda m: " " * len(m.group(0)), self.text)
+        unnamed = _blank_reference_lists(_NAMED.sub(lambda m: " " * len(m.group(0)), self.text))
         self.by_value: dict[Decimal, list[tuple[str | None, int]]] = {}
         for quantity in quantities(unnamed):
             self._add(quantity.value, quantity.unit, quantity.start)

@@ -100,6 +100,11 @@ GROUNDING = [
     ("improves by 12 % over the baseline", "It improves by 12%.", True),  # a percent sign after a number
     ("improves by 12\\% over the baseline", "It improves by 12%.", True),
     ("| Acc (%) | 12 |", "It reaches 12% accuracy.", True),
+    # a reference list states other works' years and pages, not this paper's figures
+    ("## 5 Results\n\nIt ran 5998 steps.\n\n## References\n\nA. Vaswani. 2017. Attention. pages 5998-6008.", "It ran 5998 steps.", True),
+    ("## 5 Results\n\nIt ran.\n\n## References\n\nA. Vaswani. 2017. Attention. pages 5998-6008.", "It ran 5998 steps.", False),
+    ("## 7 References\n\n[1] pages 6008.\n\n## A Appendix\n\nWe ran 6008 steps.", "It ran 6008 steps.", True),
+    ("# Bibliography\n\n### Cited\n\n[1] pages 6008.", "It ran 6008 steps.", False),
     # a timestamp states its year, not its parts
     ("2017-06-12T17:57:34Z", "It appeared in 2017.", True),
     ("2017-06-12T17:57:34Z", "It appeared on 12 June.", False),

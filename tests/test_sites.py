@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -426,3 +427,118 @@ def test_inspect_tells_metadata_slots_from_model_slots():
         ("Notes", "model", ("[Your notes]",)),
         ("Widget", "stripped", ("<!-- keep this -->",)),
     ]
+
+
+# -- one page context for every command (issue 10, items 7 and 8) ----------------------------------------
+
+PAGE_FIELDS_ARCHETYPE = '''---
+title: "{{ replace .Name "-" " " | title }}"
+date: {{ .Date }}
+draft: true
+---
+
+## About this {{ .Type }}
+
+[What this {{ .Section }} post covers]
+
+## Notes on {{ .File.ContentBaseName }}
+
+[Notes on {{ .Name }}]
+
+## Written in {{ dateFormat "2006" .Date }}
+
+[When and why it was written]
+'''
+
+
+def headings_of(text: str) -> list[str]:
+    return [h.title for h in post.headings(post.split_front_matter(text)[1])]
+
+
+@pytest.mark.parametrize("command", ["check --offline", "sections", "regen", "archetype show"])
+def test_every_command_renders_the_archetype_for_the_same_page(env, tmp_path, command):
+    """`new` wrote "About this posts" (.Type of an archetype found by the section's name) while `check`
+    rendered .Type as the kind and reported that heading as renamed: each command built its own page context."""
+    site = make_site(tmp_path / "site")
+    (site / "archetypes" / "posts.md").write_text(PAGE_FIELDS_ARCHETYPE, encoding="utf-8")
+    os.chdir(site)
+    made = drafter("new", PAPER)
+    assert made.exit_code == 0, made.output
+    draft = only_draft(site)
+    year = str(datetime.now().astimezone().year)
+    wanted = ["About this posts", f"Notes on {draft.stem}", f"Written in {year}"]
+    assert headings_of(draft.read_text(encoding="utf-8")) == wanted
+    before = draft.read_text(encoding="utf-8")
+    if command == "check --offline":
+        result = drafter("check", "--offline", str(draft))
+        assert result.exit_code == 0, result.output
+        assert "heading" not in result.output
+    elif command == "sections":
+        result = drafter("sections", str(draft))
+        assert result.exit_code == 0, result.output
+        for number, heading in enumerate(wanted, start=1):
+            assert re.search(rf"\b{number}  ## {re.escape(heading)}  \[ok\]", result.output), result.output
+    elif command == "regen":
+        result = drafter("regen", str(draft), "--failed")
+        assert result.exit_code == 0, result.output
+        assert draft.read_text(encoding="utf-8") == before  # nothing fails, so nothing is asked again
+        result = drafter("regen", str(draft), "2", "--diff")
+        assert result.exit_code == 0, result.output  # the answer keeps the heading the archetype renders
+    else:
+        result = drafter("archetype", "show", "archetypes/posts.md", "--name", draft.stem)
+        assert result.exit_code == 0, result.output
+        assert headings_of(result.output) == wanted
+
+
+RENAMES = [
+    # (front matter added to the draft, what the renamed draft's page is named after)
+    ("", "the canonicalURL and Lyket id the archetype derived from the name"),
+    ("slug: transformer\n", "its slug"),
+]
+
+
+@pytest.mark.parametrize("command", ["check --offline", "sections", "regen --failed"])
+@pytest.mark.parametrize(("extra", "why"), RENAMES, ids=["derived", "slug"])
+def test_a_renamed_draft_keeps_the_name_it_was_made_for(tmp_path, no_network, monkeypatch, command, extra, why):
+    """`cp transformer.md attention.md`: check rendered the archetype for "attention" and failed on the Lyket id
+    while sections and regen --failed called the draft clean; all three now take the name the draft records."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    tape = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
+    made = drafter("new", "1706.03762", "--replay", str(tape), "--output", "demo/transformer.md")
+    assert made.exit_code == 0, made.output
+    text = (tmp_path / "demo" / "transformer.md").read_text(encoding="utf-8")
+    assert 'id="lyket-like-transformer"' in text
+    renamed = tmp_path / "demo" / "attention.md"
+    renamed.write_text(text.replace("draft: true\n", "draft: true\n" + extra, 1), encoding="utf-8")
+    argv = command.split()
+    result = drafter(argv[0], *argv[1:2], str(renamed)) if len(argv) == 2 and argv[1] == "--offline" else \
+        drafter(argv[0], str(renamed), *argv[1:])
+    assert result.exit_code == 0, (why, result.output)
+    if command == "sections":
+        assert "fails" not in result.output
+    assert renamed.read_text(encoding="utf-8").count("lyket-like-transformer") == 1
+
+
+P = "zqxdrafternamezqx"  # drafter.hugo.page.NAME_PROBE
+
+
+@pytest.mark.parametrize(("probe", "draft", "front_matter", "name"), [
+    (f'canonicalURL: "https://x.org/posts/{P}/"', 'canonicalURL: "https://x.org/posts/transformer/"', "", "transformer"),
+    (f'<div id="lyket-like-{P}"></div>', '<div id="lyket-like-lora"></div>', "", "lora"),
+    (f'a: "/{P}/{P}.png"', 'a: "/lora/lora.png"', "", "lora"),
+    (f'a: "/{P}/{P}.png"', 'a: "/lora/other.png"', "", None),  # one name, used twice
+    (f'title: "{P}"', 'title: "LoRA"', "", None),  # a title is the writer's to change, not a record of the name
+    (f"{P}", "lora", "", None),
+    (f'url: "/posts/{P}/"', "", "---\nslug: attention\n", "attention"),  # the front matter's slug comes first
+    ("", "", "---\nurl: /notes/lora-explained/\n", "lora-explained"),
+    ("", "", "+++\nslug = 'x-y'\n", "x-y"),
+    ("", "", "---\neditPost:\n    URL: https://github.com/a/b\n", None),  # nested: not the page's url
+    (f'canonicalURL: "https://x.org/posts/{P}/"', 'canonicalURL: "https://elsewhere.org/"', "", None),
+])
+def test_recorded_name(probe, draft, front_matter, name):
+    """The name a draft records: its slug or url, else a URL or id the archetype built from the name."""
+    from drafter.hugo.page import recorded_name
+
+    assert recorded_name(probe, draft, front_matter) == name

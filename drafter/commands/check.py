@@ -9,13 +9,9 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..hugo import new_content
-from ..hugo.archetypes import find_archetype
-from ..hugo.page import PageContext, hugo_date
-from ..hugo.site import SiteInfo, load_site_info
 from ..post import document as post
 from ..post.placeholders import classify
 from ..validate.document import check_document
@@ -54,7 +50,7 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
     path = absolute(draft_path, cwd)
     site, settings = resolve_site(path.resolve().parent, environ, {})
     draft = DraftFile(path, draft_path)
-    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind)
+    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section)
     report = CheckReport(check_read_draft(draft, expected))
     mode = Grounding(grounding)
     paper = None
@@ -77,14 +73,15 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
 
 
 def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_option: Path | None,
-                      kind: str) -> post.Document:
-    """The archetype a draft is checked against, rendered for the draft's file as `hugo new content` would."""
-    section = draft_section(site, draft.path) or "posts"
-    located = find_archetype(site, kind, absolute(archetype_option, cwd), section=section)
-    context = PageContext(content_base_name=draft.slug, date=hugo_date(datetime.now(timezone.utc)),
-                                    site=load_site_info(site) if site else SiteInfo(),
-                                    content_type=kind, section=section)
-    return post.split(new_content.render_builtin(located, context).text)
+                      kind: str, section: str = "posts") -> post.Document:
+    """The archetype a draft is judged against (by check, sections and regen), rendered for the page it was made for.
+
+    The section is the draft's folder under content/ (else `section`); the page is the one `new` renders for,
+    named as the draft records its name (new_content.draft_context), so a renamed draft is judged alike by all three.
+    """
+    section = draft_section(site, draft.path) or section
+    return post.split(new_content.render_for_draft(site, draft.path, draft.text, explicit=absolute(archetype_option, cwd),
+                                                   kind=kind, section=section))
 
 
 def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:

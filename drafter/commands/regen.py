@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..post import document as post
 from ..errors import Interrupted, SectionNotFound
 from ..facts import facts_from_draft
 from ..pairing import SectionState, outline, splice, states
 from ..status import Status
+from .check import expected_document
 from .draft import DraftFile
 from .session import Session, Sources, absolute, write_new_file
 
@@ -80,7 +80,8 @@ class RegenRun:
         self.session = Session(options.cwd, path.parent, flags, options.sources, environ)
         self.draft = DraftFile(path, options.draft)
         self.arxiv_id = self.draft.arxiv_id(options.arxiv)
-        self.archetype_doc = post.split(self.session.render(self.draft.path))
+        self.archetype_doc = expected_document(self.draft, self.session.site, options.cwd, options.sources.archetype,
+                                               self.session.settings.kind, self.session.settings.section)
         self.states = states(self.archetype_doc, self.draft.document)
         if options.failed:
             self.targets = [s for s in self.states if s.action is Status.FILL and s.findings]

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..post import document as post
 from ..pairing import SectionState, states
+from .check import expected_document
 from .draft import DraftFile
 from .session import Session, Sources, absolute
 
@@ -18,4 +18,6 @@ def section_states(draft_path: Path, cwd: Path, flags: Mapping[str, Any], archet
     path = absolute(draft_path, cwd)
     session = Session(cwd, path.parent, flags, Sources(archetype=archetype_option), environ)
     draft = DraftFile(path, draft_path)
-    return states(post.split(session.render(draft.path)), draft.document)
+    expected = expected_document(draft, session.site, cwd, archetype_option, session.settings.kind,
+                                 session.settings.section)
+    return states(expected, draft.document)

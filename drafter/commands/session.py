@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .. import arxiv
 from ..hugo import new_content
 from ..hugo.archetypes import Located, find_archetype, read_archetype
-from ..hugo.page import PageContext, hugo_date
-from ..hugo.site import SiteInfo, find_site, load_site_info
+from ..hugo.page import PageContext, file_name, page_context
+from ..hugo.site import find_site
 from ..arxiv import store as papercache
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
 from ..files import write_atomic
@@ -145,16 +145,9 @@ class Session:
                         grounding=self.settings.grounding)
 
     def page_context(self, path: Path, now: datetime) -> PageContext:
-        """What the archetype's template sees, as Hugo would give it for `path`."""
-        base_name = path.parent.name if path.stem == "index" else path.stem
-        site_info = load_site_info(self.site) if self.site else SiteInfo()
-        # `.Type` is the kind Hugo was given; an archetype found by section name is Hugo's no-kind case.
-        located = self.located.name
-        kind = located if located and located == self.settings.section else self.settings.kind
-        bundle_path = f"{self.settings.section}/{base_name}/index.md" if self.located.bundle is not None else ""
-        return PageContext(content_base_name=base_name, date=hugo_date(now),
-                                     section=self.settings.section, site=site_info, now=now,
-                                     content_type=kind, path=bundle_path)
+        """What the archetype's template sees, as Hugo would give it for a new post at `path`."""
+        return page_context(self.site, self.located, name=file_name(path), section=self.settings.section,
+                            kind=self.settings.kind, now=now)
 
     def render(self, path: Path, now: datetime | None = None) -> str:
         """The archetype rendered for a post at `path` (a bodyless archetype gets drafter's outline)."""

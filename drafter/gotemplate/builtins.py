@@ -48,6 +48,26 @@ def length(value: Any) -> int:
     raise TemplateError(f"len of type {go_type_name(value)}")
 
 
+def index_step(value: Any, key: Any, *, strict: bool = True) -> Any:
+    """value[key] for a slice, string (a byte) or map; out of range is an error if `strict`, else nil."""
+    if isinstance(value, (list, tuple, str)):
+        if key is None or key is MISSING:
+            raise TemplateError("cannot index slice/array with nil")
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise TemplateError(f"cannot index slice/array with type {go_type_name(key)}")
+        sequence = value.encode() if isinstance(value, str) else value
+        if 0 <= key < len(sequence):
+            return sequence[key]
+        if strict:
+            raise TemplateError(f"index out of range: {key}")
+        return None
+    if isinstance(value, Mapping):
+        if not isinstance(key, str):
+            raise TemplateError(f"value has type {go_type_name(key)}; should be string")
+        return value.get(key)  # a missing key gives the zero value, nil
+    raise TemplateError(f"can't index item of type {go_type_name(value)}")
+
+
 def index(item: Any, *keys: Any) -> Any:
     """index x 1 2: x[1][2]; an index out of range is an error, a missing map key gives the zero value (nil)."""
     if item is None or item is MISSING:
@@ -56,21 +76,7 @@ def index(item: Any, *keys: Any) -> Any:
     for key in keys:
         if value is None or value is MISSING:
             raise TemplateError("index of nil pointer")
-        if isinstance(value, (list, tuple, str)):
-            if key is None or key is MISSING:
-                raise TemplateError("cannot index slice/array with nil")
-            if isinstance(key, bool) or not isinstance(key, int):
-                raise TemplateError(f"cannot index slice/array with type {go_type_name(key)}")
-            sequence = value.encode() if isinstance(value, str) else value
-            if key < 0 or key >= len(sequence):
-                raise TemplateError(f"index out of range: {key}")
-            value = sequence[key]
-        elif isinstance(value, Mapping):
-            if not isinstance(key, str):
-                raise TemplateError(f"value has type {go_type_name(key)}; should be string")
-            value = value.get(key)
-        else:
-            raise TemplateError(f"can't index item of type {go_type_name(value)}")
+        value = index_step(value, key)
     return value
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..gotemplate import GoObject, Member, TemplateError, Unsupported, pass_data
-from ..gotemplate.builtins import print_, printf, println
+from ..gotemplate.builtins import index_step, print_, printf, println
 from ..gotemplate.gotime import GoTime, parse_rfc3339, zone_name
 from ..gotemplate.gorunes import go_lower, go_trim_space, go_upper
 from ..gotemplate.strconv import go_parse_float
@@ -141,23 +141,10 @@ def index(item: Any, *keys: Any) -> Any:
     for key in keys:
         if value is None or value is MISSING:
             return None
-        if isinstance(value, (list, tuple, str)):
-            if isinstance(key, bool) or not isinstance(key, int):
-                if key is None or key is MISSING:
-                    raise TemplateError("cannot index slice/array with nil")
-                raise TemplateError(f"cannot index slice/array with type {go_type_name(key)}")
-            seq = value.encode() if isinstance(value, str) else value
-            if key < 0 or key >= len(seq):
-                return None
-            value = seq[key]
-        elif isinstance(value, Params):
-            value = value.get(cast_string(key).lower())
-        elif isinstance(value, Mapping):
-            if not isinstance(key, str):
-                raise TemplateError(f"value has type {go_type_name(key)}; should be string")
-            value = value.get(key)
+        if isinstance(value, Params):
+            value = value.get(cast_string(key))  # any key, in any case
         else:
-            raise TemplateError(f"can't index item of type {go_type_name(value)}")
+            value = index_step(value, key, strict=False)
     return value
 
 

@@ -16,8 +16,8 @@ from ..post.placeholders import Action, classify, placeholders
 from ..errors import ArchetypeError, ConfigError
 from ..files import read_exact
 from .archetypes import Located, default_archetype, find_archetype, read_archetype
-from .page import PageContext, hugo_date
-from .site import SiteInfo, find_site, load_site_info
+from .page import NAME_PROBE, PageContext, file_name, page_context, recorded_name
+from .site import find_site
 from .template import render
 
 
@@ -195,17 +195,38 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
 
 # -- drafter archetype show / inspect --------------------------------------------------------------
 
+def draft_context(site: Path | None, located: Located, draft_path: Path, draft_text: str, *, section: str, kind: str,
+                  template: str | None = None) -> PageContext:
+    """The page an existing draft was made for (check, sections, regen): `new`'s page context, named as the
+    draft records its name (its slug, or a line such as canonicalURL derived from the name), else after its file.
+
+    So a draft copied to another file name is judged against the archetype it was made from, not against
+    values derived from its new name.
+    """
+    probe = page_context(site, located, name=NAME_PROBE, section=section, kind=kind)
+    probed = render_builtin(located, probe, template).text
+    front_matter = post.split_front_matter(draft_text)[0]
+    name = recorded_name(probed, draft_text, front_matter) or file_name(draft_path)
+    return page_context(site, located, name=name, section=section, kind=kind)
+
+
+def render_for_draft(site: Path | None, draft_path: Path, draft_text: str, *, explicit: Path | None, kind: str,
+                     section: str) -> str:
+    """The archetype an existing draft is judged against (check, sections, regen): looked up as `new` looks it
+    up, rendered for the page the draft was made for (draft_context)."""
+    located = find_archetype(site, kind, explicit, section=section)
+    return render_builtin(located, draft_context(site, located, draft_path, draft_text, section=section, kind=kind)).text
+
+
 def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
-    from datetime import datetime
+    """The archetype at `path` and the page `drafter archetype show/inspect` renders it for (the site's kind)."""
+    from ..settings import read_config
 
     target = path if path.is_absolute() else cwd / path
     located = find_archetype(None, explicit=target)
     site = find_site(target.parent if target.is_file() else target)
-    now = datetime.now().astimezone()  # local time, as Hugo's .Date
-    context = PageContext(content_base_name=name, date=hugo_date(now), section=section, now=now,
-                          site=load_site_info(site) if site else SiteInfo(),
-                          content_type=located.name, path=f"{section}/{name}/index.md" if located.bundle else "")
-    return located, context
+    kind = str(read_config(site).get("kind") or "model")
+    return located, page_context(site, located, name=name, section=section, kind=kind)
 
 
 def show(path: Path, cwd: Path, name: str = "my-post", section: str = "posts") -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from ..gotemplate import GoObject, Member, field, method
 from ..gotemplate.gotime import GoTime, parse_rfc3339, time_from_datetime, zone_name
-from .site import SiteInfo, to_params, to_plain
+from .archetypes import Located
+from .site import SiteInfo, load_site_info, to_params, to_plain
 
 
 @dataclass(frozen=True)
@@ -202,3 +205,59 @@ def hugo_date(moment: datetime) -> str:
         moment = moment.astimezone()
     return time_from_datetime(moment).format("2006-01-02T15:04:05Z07:00")
 
+
+def page_context(site: Path | None, located: Located, *, name: str, section: str, kind: str,
+                 now: datetime | None = None) -> PageContext:
+    """The page an archetype is rendered for: the one builder behind new, regen, sections, check and archetype show.
+
+    `.Type` is the kind (`--kind`, drafter.toml's `kind`), except that an archetype found by the section's name is
+    Hugo's case of no kind, the section; a bundle archetype makes the page `<section>/<name>/index.md`; `.Date`
+    is `now` in local time, as Hugo prints it.
+    """
+    now = now or datetime.now().astimezone()
+    content_type = located.name if located.name and located.name == section else kind
+    return PageContext(content_base_name=name, date=hugo_date(now), section=section, now=now,
+                       site=load_site_info(site) if site is not None else SiteInfo(), content_type=content_type,
+                       path=f"{section}/{name}/index.md" if located.bundle is not None else "")
+
+
+# The name an archetype is rendered for to see where it writes the name: lower-case letters only, so that
+# it survives only where a template copies the name verbatim (not through `title` or `upper`).
+NAME_PROBE = "zqxdrafternamezqx"
+_NAME = r"[^\s\"'/\\<>#?&=]+"
+_JOINERS = "/-_.#="  # what joins a name into a URL or an id
+# A top-level `slug` or `url` key (not indented: editPost's nested `URL` is not the page's).
+_SLUG_OR_URL = re.compile(r'(?im)^(slug|url)\s*[:=]\s*["\']?([^"\'\s]+?)["\']?\s*$')
+
+
+def file_name(path: Path) -> str:
+    """The name Hugo gives the page of a content file: the file's stem, or a bundle's folder."""
+    return path.parent.name if path.stem == "index" else path.stem
+
+
+def recorded_name(probe: str, draft: str, front_matter: str) -> str | None:
+    """The name a draft was made for, as the draft records it, or None.
+
+    First its front matter's `slug` (or the last part of its `url`), Hugo's own ways of naming a page apart
+    from its file; else the name in a URL or an id that the archetype builds from the name verbatim and the
+    draft still holds (`probe` is the archetype rendered for NAME_PROBE), such as a canonicalURL or a Lyket id.
+    """
+    for key, value in _SLUG_OR_URL.findall(front_matter):
+        name = value.strip("/").rsplit("/", 1)[-1].removesuffix(".html") if key.lower() == "url" else value
+        if name:
+            return name
+    lines = list(dict.fromkeys(line.rstrip("\r") for line in draft.split("\n")))
+    for line in probe.split("\n"):
+        parts = line.rstrip("\r").split(NAME_PROBE)
+        joined = {parts[0][-1:], parts[1][:1]} & set(_JOINERS) if len(parts) > 1 else set()
+        if not joined:
+            continue  # only a URL or an id built from the name (`/posts/NAME/`, `like-NAME`), not a title
+        pieces = [re.escape(parts[0])]
+        for index, part in enumerate(parts[1:]):
+            pieces += [f"(?P<name>{_NAME})" if index == 0 else "(?P=name)", re.escape(part)]
+        pattern = re.compile("".join(pieces))
+        for candidate in lines:
+            found = pattern.fullmatch(candidate)
+            if found:
+                return found.group("name")
+    return None
