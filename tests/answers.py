@@ -229,6 +229,24 @@ def _rename_code(line: str, name: str) -> str:
             .replace("[Model Name]", name))
 
 
+class DefectiveOnce(Author):
+    """Leaves a placeholder in one section of each named paper the first time it is asked, as a model might."""
+
+    def __init__(self, papers: list[str] | str, section: str) -> None:
+        super().__init__()
+        self.pending = {papers} if isinstance(papers, str) else set(papers)
+        self.target = section
+
+    def section(self, body: dict[str, Any], section: str) -> str:
+        """The answer, with `[Add a diagram here]` left in it on a named paper's first ask."""
+        answer = super().section(body, section)
+        paper = re.sub(r"v\d+$", "", paper_field(body, "arXiv ID"))
+        if section.startswith(self.target) and paper in self.pending:
+            self.pending.discard(paper)
+            return answer.rstrip("\n") + "\n\n[Add a diagram here]\n"
+        return answer
+
+
 class Recorded(Author):
     """Answers with what a real language model answered to drafter's requests (tests/data/real-model/<ID>/).
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from answers import Author, paper_field
+from answers import DefectiveOnce
 from drafter.arxiv import api
 from drafter.cli import app
 from fakebatch import run_batch
@@ -25,21 +25,6 @@ PAPERS = ("1706.03762", "1605.08386", "astro-ph/0601001")
 def drafter(*args: str):
     """Run the CLI in-process; return the result (exit_code, stdout, stderr)."""
     return runner.invoke(app, list(args))
-
-
-class DefectiveOnce(Author):
-    """Leaves a placeholder in one paper's section the first time it is asked, as a model might."""
-
-    def __init__(self, paper: str, section: str) -> None:
-        super().__init__()
-        self.paper, self.target, self.times = paper, section, 1
-
-    def section(self, body, section):
-        answer = super().section(body, section)
-        if self.times and section.startswith(self.target) and paper_field(body, "arXiv ID").startswith(self.paper):
-            self.times -= 1
-            return answer.rstrip("\n") + "\n\n[Add a diagram here]\n"
-        return answer
 
 
 def state_of(folder: Path) -> dict:

@@ -9,6 +9,8 @@ import pytest
 from drafter.batch import jsonl, plan, state
 from drafter.batch.errors import BatchNotFound, BatchStateDamaged
 from drafter.chat.base import Usage
+from drafter.chat.cost import LIST_PRICES, parse_prices
+from drafter.errors import ConfigError
 
 
 @pytest.mark.parametrize(("paper", "label", "position", "attempt", "expected"), [
@@ -127,3 +129,24 @@ def test_a_missing_or_damaged_state_is_a_one_line_error(tmp_path, name, error):
 @pytest.mark.parametrize(("site", "expected"), [(True, "site/.drafter/batches"), (False, "work/.drafter/batches")])
 def test_state_lives_in_the_site_or_the_current_folder(tmp_path, site, expected):
     assert state.folder(tmp_path / "site" if site else None, tmp_path / "work") == tmp_path / expected
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ({"input": 1.0, "output": 2.0}, 1.0),  # a price of one's own: no discount unless it says so
+    ({"input": 1.0, "output": 2.0, "batch_discount": 0.5}, 0.5),
+])
+def test_prices_take_a_batch_discount(entry, expected):
+    price = parse_prices({"m": entry}, "drafter.toml")["m"]
+    assert price.batch_discount == expected
+    usage = Usage(1_000_000, 1_000_000, 0)
+    assert price.batch_cost(usage) == pytest.approx(price.cost(usage) * expected)
+
+
+@pytest.mark.parametrize("discount", [0, 1.5, "half", True])
+def test_a_batch_discount_outside_0_to_1_is_refused(discount):
+    with pytest.raises(ConfigError, match="batch_discount must be a share of the price above 0 and at most 1"):
+        parse_prices({"m": {"input": 1.0, "output": 2.0, "batch_discount": discount}}, "drafter.toml")
+
+
+def test_openais_models_are_half_price_in_a_batch():
+    assert {price.batch_discount for price in LIST_PRICES.values()} == {0.5}

@@ -64,6 +64,8 @@ def run(text: str, data: object = None, funcs: dict | None = None) -> str:
     ('{{ eq 1 1 }} {{ eq "a" "b" "a" }} {{ ne 1 2 }} {{ lt 1 2 }} {{ le 2 2 }} {{ gt 1.5 2.5 }} {{ ge "b" "a" }}',
      "true true true true true false true"),
     ("{{ 1.5 }} {{ 0x10 }} {{ 'a' }} {{ 1e3 }} {{ -7 }} {{ true }}", "1.5 16 97 1000 -7 true"),
+    ("{{ 1e21 }} {{ 0.00001 }} {{ 0.0001 }} {{ 123456789.0 }} {{ 100000.0 }} {{ 1e6 }} {{ -2.5e-7 }}",
+     "1e+21 1e-05 0.0001 1.23456789e+08 100000 1e+06 -2.5e-07"),  # %v of a float64: strconv's shortest 'g'
     ('{{ "tab\\t" }}|{{ `raw\\t` }}', "tab\t|raw\\t"),
     ("{{ shout .Name }} {{ .Name | shout }} {{ join \"-\" 1 2 3 }} {{ nameOf }}", "X X 1-2-3 x"),
     ("{{ (shout .Name) | printf \"%s%s\" .Name }}", "xX"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 
 from .gorunes import is_print
 from .values import TemplateError, Unsupported
@@ -107,35 +106,27 @@ def go_parse_float(text: str) -> float | None:
 
 
 def _float_digits(value: float) -> tuple[str, int]:
-    """Shortest round-trip digits and decimal-point position (like strconv's decimal)."""
-    sign, digits, exponent = Decimal(repr(abs(value))).as_tuple()
-    text = "".join(str(d) for d in digits).rstrip("0") or "0"
-    point = len(digits) + int(exponent)
-    if text == "0":
-        point = 1
-    return text, point
+    """Shortest round-trip digits and decimal-point position (like strconv's decimal), read from repr."""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    written = whole + fraction
+    digits = written.lstrip("0")
+    point = len(whole) + int(exponent or 0) - (len(written) - len(digits))
+    digits = digits.rstrip("0")
+    return (digits, point) if digits else ("0", 1)
 
 
 def format_float_g(value: float) -> str:
     """strconv.FormatFloat(value, 'g', -1, 64): what %v and print show for a float64."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    if not math.isfinite(value) or value == 0:
+        return format_float_f(value)
     digits, point = _float_digits(value)
     exp = point - 1
-    if digits == "0":
-        return sign + "0"
-    # Shortest formatting switches to an exponent outside [1e-4, 1e6), like %g with precision 6.
-    if exp < -4 or exp >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if point <= 0:
-        return sign + "0." + "0" * (-point) + digits
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return sign + digits[:point] + "." + digits[point:]
+    if -4 <= exp < 6:  # shortest formatting uses an exponent outside [1e-4, 1e6), like %g with precision 6
+        return format_float_f(value)
+    sign = "-" if value < 0 else ""
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
 
 
 def format_float_f(value: float) -> str:

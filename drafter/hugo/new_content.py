@@ -5,8 +5,6 @@ each section (for `drafter archetype inspect`)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -111,6 +109,9 @@ def render_hugo(site: Path, located: Located, context: PageContext, *, section: 
     the page's type (drafter's kind, or the section when the archetype was found by section name), which
     leads Hugo's own lookup to the file drafter located (a kind Hugo lacks falls back to default.md).
     """
+    import subprocess  # only for --renderer hugo: `drafter check` starts without it
+    import tempfile
+
     hugo = hugo or hugo_binary()
     if hugo is None:
         raise ConfigError("--renderer hugo", "no hugo binary on PATH; install Hugo or use --renderer builtin")
