@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .findings import UNGROUNDED_NUMBER, Finding
-from .post.markdown import blank_comments, mask_inline, scan
+from .post.markdown import blank_comments, mask_inline, scan_masked
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -327,7 +327,7 @@ def claim_lines(text: str, *, skip_table_data: bool = False) -> list[tuple[int, 
     out = []
     previous_table = False
     table_index = 0
-    for line in scan(blank_comments(text)):
+    for line in scan_masked(text, blank_comments(text)):
         if line.zone != "prose" or not line.text.strip():
             previous_table = False
             continue

@@ -146,6 +146,8 @@ def forget() -> None:
     """Empty the cache of parsed texts (for benchmarks that time a cold validator)."""
     _PARSED.clear()
     _INLINE.clear()
+    blank_comments.cache_clear()
+    strip_comments.cache_clear()
 
 
 def _remember(text: str, parsed: tuple[Markdown, tuple[str, ...], tuple]) -> None:
@@ -251,7 +253,8 @@ def _inline_parts(text: str) -> tuple[tuple[Html, ...], tuple[Link, ...]]:
         html_found: list[Html] = []
         links_found: list[Link] = []
         for token in tokens:
-            if token.type == "inline" and token.map:
+            # Links, autolinks and tags need a "[" or a "<"; the other inline content is not read at all.
+            if token.type == "inline" and token.map and ("[" in token.content or "<" in token.content):
                 children: list = []
                 parser.inline.parse(token.content, parser, env, children)
                 token.children = children
@@ -317,6 +320,15 @@ def scan(text: str) -> list[Line]:
     return list(parse(text).lines)
 
 
+def scan_masked(text: str, masked: str) -> list[Line]:
+    """The lines of `masked` (a copy of `text` with spans blanked, line breaks kept) in the zones of `text`."""
+    lines = parse(text).lines
+    masked_lines = [line.rstrip("\r\n") for line in split_lines(masked)]
+    if len(masked_lines) != len(lines):  # a blanked line break (a lone CR in a comment): read the copy itself
+        return scan(masked)
+    return [Line(line.number, masked_line, line.zone) for line, masked_line in zip(lines, masked_lines)]
+
+
 def headings(text: str) -> list[Heading]:
     """The headings of `text` outside lists and blockquotes (ATX and setext), skipping code and HTML."""
     return list(parse(text).top_headings)
@@ -350,6 +362,7 @@ def mask_inline(line: str) -> str:
     return _MATH_SPAN.sub(blank, _DISPLAY_MATH_SPAN.sub(blank, mask_code_spans(line)))
 
 
+@lru_cache(maxsize=1024)
 def blank_comments(text: str) -> str:
     """Blank out HTML comments (an unclosed one runs to the end), keeping line breaks; linear time."""
     if "<!--" not in text:
@@ -369,6 +382,7 @@ def blank_comments(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def strip_comments(text: str) -> str:
     """Remove HTML comments, and the lines they leave empty."""
     out = []
@@ -420,7 +434,10 @@ class Tag:
 def angle_tags(text: str) -> list[Tag]:
     """Find raw HTML tags and `<angle slots>` in the prose of `text` (code, math and comments excluded)."""
     found: list[Tag] = []
-    for line in scan(blank_comments(text)):
+    visible_text = blank_comments(text)
+    if "<" not in visible_text:
+        return found
+    for line in scan_masked(text, visible_text):
         if line.zone != "prose" or "<" not in line.text:
             continue
         visible = _AUTOLINK.sub(blank, mask_inline(line.text))

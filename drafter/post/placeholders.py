@@ -11,7 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..status import Status
-from .markdown import DANGEROUS, HTML_ELEMENTS, Tag, angle_tags, blank_comments, guidance_comments, scan, strip_comments
+from .markdown import (DANGEROUS, HTML_ELEMENTS, Tag, angle_tags, blank_comments, guidance_comments, scan, scan_masked,
+                       strip_comments)
 
 if TYPE_CHECKING:
     from .document import Block
@@ -54,7 +55,7 @@ def generic_slots(text: str) -> list[str]:
     shortcodes (kept as they are): `<angle slots>`, TODO/FIXME/TBD lines, lorem ipsum."""
     visible = _SHORTCODE_CALL.sub(lambda m: " " * len(m.group(0)), blank_comments(text))
     found = [tag.text for tag in angle_tags(visible) if is_slot(tag)]
-    for line in scan(visible):
+    for line in scan_masked(text, visible):
         if line.zone == "prose" and (TODO.search(line.text) or LOREM.search(line.text)):
             found.append(line.text.strip())
     return found

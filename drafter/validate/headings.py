@@ -87,7 +87,7 @@ def _extents(text: str) -> list[tuple[Heading, bool, bool]]:
     for index, heading in enumerate(found):
         following = found[index + 1] if index + 1 < len(found) else None
         end = following.line - 1 if following else len(lines)
-        has_text = any(line.strip() for line in lines[heading.line: end])
+        has_text = any(line.strip() for line in lines[max(heading.line, heading.end_line): end])  # past a setext underline
         is_leaf = following is None or following.level <= heading.level
         result.append((heading, has_text, is_leaf))
     return result

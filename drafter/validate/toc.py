@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from ..findings import TOC_LINK, Finding
 from ..post.document import split_front_matter
-from ..post.markdown import Heading, blank_comments, mask_code_spans, parse, scan
+from ..post.markdown import Heading, blank_comments, mask_code_spans, parse, scan_masked
 
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([^\s}]+)[^}]*\}\s*$")
@@ -54,7 +54,7 @@ def check_toc_links(text: str) -> list[Finding]:
     ids = [identifier for _, identifier in heading_ids(body)]
     known = set(ids)
     findings = []
-    for line in scan(blank_comments(body)):
+    for line in scan_masked(body, blank_comments(body)):
         if line.zone != "prose":
             continue
         for match in _ANCHOR_LINK.finditer(mask_code_spans(line.text)):
