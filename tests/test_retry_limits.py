@@ -259,8 +259,33 @@ def test_a_price_without_a_cost_budget_only_counts_and_a_cost_budget_needs_a_pri
     assert str(error.value) == "a cost budget needs a price"
 
 
-@pytest.mark.parametrize("content, counted", [("y" * 40, Usage(14, 10)), ("", Usage(14, 1)), ("abc", Usage(14, 1))])
+@pytest.mark.parametrize("content, counted", [("y" * 40, Usage(14, 10)), ("y" * 43, Usage(14, 10)), ("", Usage(14, 1)),
+                                             ("abc", Usage(14, 1))])
 def test_a_server_that_reports_no_usage_is_counted_from_the_text(content, counted):
     budget = Budgeted(Answers((content, Usage())), max_tokens=10 ** 6)
     budget.complete(SMALL)
-    assert budget.spent == counted
+    assert budget.spent == counted and isinstance(budget.spent.completion_tokens, int)
+
+
+class Fails:
+    """A ChatClient whose first request fails (the model unreachable), then answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def complete(self, request):
+        self.calls += 1
+        if self.calls == 1:
+            raise ModelUnavailable("## Intro", "connection failed", "http://127.0.0.1:9/v1")
+        return ChatResponse("ok", usage=Usage(2, 2))
+
+    def close(self):
+        pass
+
+
+def test_a_failed_request_gives_its_reservation_back_and_counts_nothing():
+    budget = Budgeted(Fails(), max_tokens=NEED)
+    with pytest.raises(ModelUnavailable):
+        budget.complete(SMALL)
+    assert budget.spent == Usage()
+    assert budget.complete(SMALL).content == "ok"  # the whole budget is free again
