@@ -54,6 +54,7 @@ def _forget_parses() -> None:
 
 
 def median_ms(arguments: list[str], runs: int) -> float:
+    """The median CPU milliseconds of `runs` runs of one command line, each reading its texts afresh."""
     times = []
     for _ in range(runs):
         _forget_parses()
@@ -92,6 +93,7 @@ def in_process(runs: int, source: Path | None) -> dict[str, float]:
 
 
 def main() -> None:
+    """Print the check's run times (and an older checkout's, with --before)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per command; the median counts")
     parser.add_argument("--before", type=Path, help="an older checkout to time in alternating rounds")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +14,7 @@ import typer
 from typer.core import TyperCommand
 
 from . import __version__
-from .errors import DrafterError
+from .errors import DrafterError, Interrupted
 
 
 class Command(TyperCommand):
@@ -95,6 +98,31 @@ GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Num
 KindOption = Annotated[Optional[str], typer.Option("--kind", metavar="NAME", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
 
 
+@contextmanager
+def ctrl_c(kept: str):
+    """Turn the first Ctrl-C into KeyboardInterrupt (then `Error: interrupted; <kept>`, exit 130) and ignore
+    every later one, so pressing it again while the run winds down prints no traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    received = []
+
+    def first(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    except KeyboardInterrupt:  # not caught below: the library turns one during a run into Interrupted
+        _fail(Interrupted(kept))
+    finally:
+        if not received:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _fail(error: DrafterError) -> None:
     typer.echo(f"Error: {error}", err=True)
     raise typer.Exit(error.exit_code)
@@ -109,7 +137,7 @@ def new(
     renderer: Annotated[Optional[str], typer.Option(help="Render the archetype with hugo, builtin, or auto (hugo when on PATH in a site) [default: auto].")] = None,
     slug: Annotated[Optional[str], typer.Option(metavar="SLUG", help="File name of the post (default: from the model's name, e.g. lora).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here instead of <site>/content/posts/<slug>.md.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file at the output path.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file at the output path, or an existing --record file.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch the paper and print the requests with token estimates; call no model.")] = False,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -146,33 +174,35 @@ def new(
     from .commands.session import Sources
     from .settings import check_path_segment
 
-    try:
-        if record and replay:
-            raise _usage("--record and --replay", "use one of them, not both")
-        if slug is not None:
-            check_path_segment(slug, "--slug", "lora")
-        sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
-        options = NewOptions(arxiv=arxiv_id, cwd=Path.cwd(), sources=sources, slug=slug, output=output, force=force,
-                             run_code=run_code)
-        run = NewRun(options, {
-            "model": model, "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
-            "max_attempts": max_attempts, "grounding": grounding,
-            "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
-        if dry_run:
-            _print_plan(run.plan())
-            return
-        from .chat.cost import price_for
-
-        settings = run.settings
-        price = price_for(settings.model, settings.prices)
-        display = progress.for_stream(sys.stderr, price)
+    with ctrl_c("nothing is written"):
         try:
-            _note_builtin_archetype(run.session)
-            result = run.execute(on_event=display)
-        finally:
-            display.close()
-    except DrafterError as error:
-        _fail(error)
+            if record and replay:
+                raise _usage("--record and --replay", "use one of them, not both")
+            _refuse_existing_cassette(record, force)
+            if slug is not None:
+                check_path_segment(slug, "--slug", "lora")
+            sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
+            options = NewOptions(arxiv=arxiv_id, cwd=Path.cwd(), sources=sources, slug=slug, output=output, force=force,
+                                 run_code=run_code)
+            run = NewRun(options, {
+                "model": model, "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
+                "max_attempts": max_attempts, "grounding": grounding,
+                "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
+            if dry_run:
+                _print_plan(run.plan())
+                return
+            from .chat.cost import price_for
+
+            settings = run.settings
+            price = None if replay else price_for(settings.model, settings.prices)  # a replay pays nothing
+            display = progress.for_stream(sys.stderr, price)
+            try:
+                _note_builtin_archetype(run.session)
+                result = run.execute(on_event=display)
+            finally:
+                display.close()
+        except DrafterError as error:
+            _fail(error)
     draft = result.draft
     usage = draft.usage
     typer.echo(f"Wrote {result.path}", err=True)
@@ -181,7 +211,7 @@ def new(
                    f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
-               f"cost {_cost_note(price, usage, settings.model)}", err=True)
+               f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)
     for outcome in draft.outcomes:
         for finding in outcome.warnings:
             typer.echo(f"  {outcome.label}: warning: {finding}", err=True)
@@ -234,6 +264,14 @@ def _print_plan(planned) -> None:
     typer.echo(f"=== {len(planned)} request(s), ~{total} input tokens before any re-ask (estimate: 4 characters a token)")
 
 
+def _refuse_existing_cassette(record: Path | None, force: bool) -> None:
+    """--record never replaces a file (a cassette, or a draft named by mistake) unless --force says so."""
+    if record is not None and not force and (record.exists() or record.is_symlink()):
+        from .errors import CassetteError
+
+        raise CassetteError(str(record), "already exists; pass --force to record over it, or name a new --record file")
+
+
 def _usage(option: str, problem: str) -> DrafterError:
     from .errors import ConfigError
 
@@ -265,17 +303,18 @@ def check(
     from .commands.check import check_draft
     from .grounding_mode import MODES
 
-    try:
-        if output_format not in ("text", "json"):
-            raise _usage("--format", f"must be text or json, got {output_format!r}")
-        if grounding not in MODES:
-            raise _usage("--grounding", f"must be {', '.join(MODES[:-1])} or {MODES[-1]}, got {grounding!r}")
-        if explain and (offline or grounding == "off"):
-            raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
-        report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
-                             grounding="off" if offline else grounding, run_code=run_code, explain=explain)
-    except DrafterError as error:
-        _fail(error)
+    with ctrl_c("the check stopped; nothing was changed"):
+        try:
+            if output_format not in ("text", "json"):
+                raise _usage("--format", f"must be text or json, got {output_format!r}")
+            if grounding not in MODES:
+                raise _usage("--grounding", f"must be {', '.join(MODES[:-1])} or {MODES[-1]}, got {grounding!r}")
+            if explain and (offline or grounding == "off"):
+                raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
+            report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
+                                 grounding="off" if offline else grounding, run_code=run_code, explain=explain)
+        except DrafterError as error:
+            _fail(error)
     for note in report.notes:
         typer.echo(note, err=True)
     if output_format == "json":
@@ -352,6 +391,7 @@ def regen(
     failed: Annotated[bool, typer.Option("--failed", help="Regenerate every section that fails validation now.")] = False,
     hint: Annotated[Optional[str], typer.Option(help="An instruction for the model, e.g. \"compare with LoRA\".")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="Show the change as a unified diff; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Record over an existing --record file.")] = False,
     arxiv_id: Annotated[Optional[str], typer.Option("--arxiv", metavar="ID", help="The paper, if the draft has no arxiv: key.")] = None,
     archetype: Annotated[Optional[Path], typer.Option(help="Archetype the draft follows (default: as drafter new finds it).")] = None,
     kind: KindOption = None,
@@ -379,23 +419,25 @@ def regen(
     from .commands.regen import RegenOptions, RegenRun
     from .commands.session import Sources
 
-    try:
-        if record and replay:
-            raise _usage("--record and --replay", "use one of them, not both")
-        if not sections and not failed:
-            raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
-        sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
-        options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
-                               hint=hint, diff=diff, sources=sources)
-        run = RegenRun(options, {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts,
-                                 "grounding": grounding})
-        display = progress.for_stream(sys.stderr)
+    with ctrl_c(f"{draft} is unchanged"):
         try:
-            result = run.execute(on_event=display)
-        finally:
-            display.close()
-    except DrafterError as error:
-        _fail(error)
+            if record and replay:
+                raise _usage("--record and --replay", "use one of them, not both")
+            _refuse_existing_cassette(record, force)
+            if not sections and not failed:
+                raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
+            sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
+            options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
+                                   hint=hint, diff=diff, sources=sources)
+            run = RegenRun(options, {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts,
+                                     "grounding": grounding})
+            display = progress.for_stream(sys.stderr)
+            try:
+                result = run.execute(on_event=display)
+            finally:
+                display.close()
+        except DrafterError as error:
+            _fail(error)
     if not result.outcomes:
         typer.echo(f"{draft}: no section fails validation; nothing to regenerate", err=True)
         return
@@ -576,18 +618,19 @@ def main() -> None:
 
     arguments = sys.argv[1:]
     preload.start(arguments)  # a run that will call a model imports the SDK meanwhile
-    if not preload.calls_model(arguments):
-        app()
-        return
     try:
         app()
     except SystemExit as done:
         code = done.code
     else:
         code = 0
-    # Every file is written and closed, every worker joined: skip tearing down the SDK's ~100 ms of
-    # module state at interpreter exit, which the user would otherwise wait for after the summary.
-    preload.exit_now(code)
+    if code == Interrupted.exit_code or preload.calls_model(arguments):
+        # Ctrl-C: the message is out, the recording written, the connections closed; worker threads still
+        # blocked in a read would be joined at exit (up to read_timeout), so leave without them. A model
+        # run that ended: every file is written and closed, every worker joined; skip tearing down the
+        # SDK's ~100 ms of module state at interpreter exit, which the user would wait for.
+        preload.exit_now(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

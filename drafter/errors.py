@@ -164,6 +164,10 @@ class ModelUnavailable(DrafterError):
         )
 
 
+class ClientClosed(ModelUnavailable):
+    """A request made, or retried, after the client was closed (the run was interrupted or failed)."""
+
+
 class CassetteError(DrafterError):
     """A cassette file cannot be read or written."""
 
@@ -199,16 +203,13 @@ class SectionNotFound(DrafterError):
 
 
 class Interrupted(DrafterError):
-    """The user pressed Ctrl-C; what finished is kept."""
+    """The user pressed Ctrl-C; `kept` says truly what survives (answers in the cache, an unchanged draft)."""
 
     exit_code = 130
 
-    def __init__(self, saved: int) -> None:
-        self.saved = saved
-        super().__init__(
-            f"interrupted; {saved} finished answer(s) are kept in the cache, so running the same command "
-            "again finishes without paying for them"
-        )
+    def __init__(self, kept: str) -> None:
+        self.kept = kept
+        super().__init__(f"interrupted; {kept}")
 
 
 class BudgetExceeded(DrafterError):

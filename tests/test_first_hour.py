@@ -294,3 +294,238 @@ def test_retitle_replaces_only_the_title_cased_slug(front_matter, base_name, nam
     from drafter.facts import retitle
 
     assert retitle(front_matter, base_name, name) == expected
+
+
+# -- item 2: --record never overwrites, --log appends ----------------------------------------------
+
+@pytest.mark.parametrize(("command", "existing", "force", "exit_code", "words", "kept"), [
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", False, 2, ["cassette rec.yaml: already exists", "--force"], True),
+    (["new", "1706.03762", "-o", "t.md"], "old cassette\n", True, 0, ["Wrote"], False),
+    (["new", "1706.03762", "-o", "t.md"], None, False, 0, ["Wrote"], False),
+    (["regen", "draft.md", "conclusion"], "---\ntitle: my draft\n---\n", False, 2, ["cassette rec.yaml: already exists"], True),
+])
+def test_record_refuses_an_existing_file_without_force(env, tmp_path, model_server, command, existing, force, exit_code, words, kept):
+    """Regression: `--record FILE` silently replaced an existing file, even a draft."""
+    work = Path.cwd()
+    if command[0] == "regen":
+        assert drafter("new", "1706.03762", "-o", "draft.md").exit_code == 0
+    if existing is not None:
+        (work / "rec.yaml").write_text(existing, encoding="utf-8")
+    sent = len(model_server.received)
+    result = drafter(*command, "--record", "rec.yaml", *(["--force"] if force else []))
+    assert result.exit_code == exit_code, result.output
+    for word in words:
+        assert word in result.stderr
+    if kept:
+        assert (work / "rec.yaml").read_text(encoding="utf-8") == existing
+        assert len(model_server.received) == sent  # refused before any request
+        assert not (work / "t.md").exists()
+    else:
+        assert (work / "rec.yaml").read_text(encoding="utf-8").startswith("# drafter cassette")
+
+
+def test_log_appends_to_an_existing_file(env, tmp_path):
+    """Regression: `--log FILE` truncated the file, losing an earlier run's log."""
+    import json
+
+    log = Path("run.jsonl")
+    log.write_text('{"earlier": "run"}\n', encoding="utf-8")
+    assert drafter("new", "1706.03762", "-o", "a.md", "--log", str(log)).exit_code == 0
+    assert drafter("new", "1706.03762", "-o", "b.md", "--log", str(log), "--no-cache").exit_code == 0
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"earlier": "run"} and len(lines) == 1 + 15 + 15
+
+
+# -- item 1: Ctrl-C while requests are in flight ---------------------------------------------------
+
+HANGING = ("## Conclusion", "## Applications", "## Training Details", "## Implementation")  # 4 of the 14 sections
+
+
+def interrupt(command: list[str], environment: dict[str, str], cwd: Path, ready) -> tuple[int, str, float]:
+    """Start drafter, wait until `ready()`, press Ctrl-C twice; return the exit code, stderr and seconds to exit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "drafter", *command], env={**environment, "PYTHONUNBUFFERED": "1"},
+                               cwd=cwd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while not ready() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.2)  # the requests are in flight: the server holds them
+    pressed = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # a second Ctrl-C while it winds down must not print a traceback
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return process.returncode, stderr, time.monotonic() - pressed
+
+
+def hanging_server():
+    """The local server answering at once, except 4 sections that it holds for 60 s."""
+    from answers import Author
+    from fakeopenai import FakeOpenAI
+
+    server = FakeOpenAI(Author())
+    for heading in HANGING:
+        server.fail_next("timeout", delay=60, only_label=heading)
+    return server
+
+
+@pytest.mark.parametrize(("options", "words", "answers_cached", "on_disk"), [
+    ([], ["interrupted; 11 finished answer(s) are kept in the cache", "does not pay for them"], 11, set()),
+    (["--no-cache"], ["interrupted; nothing is kept: --no-cache bypasses the answer cache"], 0, set()),
+    (["--record", "rec.yaml"], ["interrupted; nothing is kept: --record bypasses the answer cache", "rec.yaml"], 0, {"rec.yaml"}),
+])
+def test_ctrl_c_during_the_wave_exits_130_at_once(env, tmp_path, options, words, answers_cached, on_disk):
+    """Regression: after Ctrl-C the process waited for every request in flight (up to read_timeout), printed
+    `connection failed ([Errno 9] Bad file descriptor); retrying` per request, and a second Ctrl-C a traceback."""
+    import yaml
+
+    with hanging_server() as server:
+        environment = {**__import__("os").environ, "OPENAI_BASE_URL": server.base_url}
+        code, stderr, seconds = interrupt(["new", "1706.03762", "-o", "t.md", *options], environment, Path.cwd(),
+                                          lambda: len(server.completions) >= 11 and len(server.received) >= 15)
+    assert code == 130, stderr
+    assert seconds < 2, f"took {seconds:.1f} s to exit"
+    assert "Traceback" not in stderr and "retrying" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: interrupted; ")
+    for word in words:
+        assert word in last
+    assert files_under(Path.cwd()) == on_disk  # no draft, not even half of one
+    cache = Path(env["DRAFTER_CACHE_DIR"]) / "answers"
+    assert len(list(cache.glob("*/*.json"))) == answers_cached  # the count said is the count kept
+    if "rec.yaml" in on_disk:
+        recorded = yaml.safe_load((Path.cwd() / "rec.yaml").read_text(encoding="utf-8"))
+        assert len(recorded["exchanges"]) == 11  # the answers that came, saved
+
+
+def test_ctrl_c_during_regen_leaves_the_draft_unchanged(env, tmp_path, demo_draft):
+    before = demo_draft.read_bytes()
+    with hanging_server() as server:
+        environment = {**__import__("os").environ, "OPENAI_BASE_URL": server.base_url}
+        code, stderr, seconds = interrupt(["regen", str(demo_draft), "introduction", "conclusion"], environment, tmp_path,
+                                          lambda: len(server.received) >= 2)
+    assert code == 130 and seconds < 2, stderr
+    assert "Traceback" not in stderr
+    assert f"Error: interrupted; {demo_draft} is unchanged; 1 finished answer(s) are kept in the cache" in stderr
+    assert demo_draft.read_bytes() == before
+    assert {f for f in files_under(tmp_path) if not f.startswith(".answer-cache/")} == {"transformer.md"}  # no .bak
+
+
+def test_ctrl_c_during_check_exits_130(env, tmp_path, demo_draft):
+    """check waits for arXiv (a server that accepts the connection and never answers)."""
+    import socket
+
+    import shutil
+    import threading
+
+    shutil.rmtree(Path(env["DRAFTER_CACHE_DIR"]) / "arxiv")  # the paper is not kept yet: check must fetch it
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(silent.accept()[0]), daemon=True).start()
+    environment = {**__import__("os").environ, "DRAFTER_ARXIV_API": f"http://127.0.0.1:{silent.getsockname()[1]}/api/query"}
+    try:
+        code, stderr, seconds = interrupt(["check", str(demo_draft)], environment, tmp_path, lambda: bool(held))
+    finally:
+        for connection in held:
+            connection.close()
+        silent.close()
+    assert code == 130 and seconds < 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "Error: interrupted; the check stopped; nothing was changed"
+
+
+# -- item 4: a cassette is checked when it loads -------------------------------------------------
+
+def _cut_in_last_answer(text: str) -> str:
+    return text[: text.rindex("content: |") + 200]
+
+
+def _edit(change):
+    def edited(text: str) -> str:
+        import yaml
+
+        data = yaml.safe_load(text)
+        change(data)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return edited
+
+
+DAMAGE = {  # what happened to the cassette -> the words of the one-line error
+    "cut inside its last answer": (_cut_in_last_answer, ["exchange 15 (Further Reading) has no finish_reason", "cut short"]),
+    "cut mid-file": (lambda t: t[: len(t) * 2 // 3], ["exchange", "has no", "record it again"]),
+    "an answer that is null": (_edit(lambda d: d["exchanges"][-1]["response"].update(content=None)),
+                               ["exchange 15 (Further Reading) has no answer text (content is None)"]),
+    "an answer cut at max_tokens": (_edit(lambda d: d["exchanges"][3]["response"].update(finish_reason="length")),
+                                    ["exchange 4", "has finish_reason 'length': the answer is not complete"]),
+    "usage without prompt_tokens": (_edit(lambda d: d["exchanges"][0]["response"]["usage"].pop("prompt_tokens")),
+                                    ["exchange 1 (facts) has no usage prompt_tokens"]),
+    "a newer format": (_edit(lambda d: d.update(drafter_cassette=2)), ["is of format 2; this drafter reads format 1"]),
+    "an exchange left out": (_edit(lambda d: d["exchanges"].pop(5)), ["holds 14 of its 15 exchanges", "cut short"]),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_cassette_is_refused_when_it_loads(tmp_path, monkeypatch, no_network, damage):
+    """Regression: a cassette cut inside its last answer replayed with exit 0 and a shortened section; a `null`
+    answer ended in a 90-line AttributeError traceback; a cut mid-file accepted a half-written section."""
+    change, words = DAMAGE[damage]
+    monkeypatch.chdir(tmp_path)
+    tape = tmp_path / "damaged.yaml"
+    tape.write_text(change(TAPE.read_text(encoding="utf-8")), encoding="utf-8")
+    result = drafter("new", "1706.03762", "--replay", str(tape), "-o", "t.md")
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith(f"Error: cassette {tape}: ")
+    for word in words:
+        assert word in line
+    assert files_under(tmp_path) == {"damaged.yaml"}  # no draft, not even a shortened one
+
+
+# -- item 10: replays ask nothing and cost nothing; regen can be tried offline -------------------
+
+REGEN_TAPE = TAPE.with_name("regen-1706.03762.yaml")
+
+
+@pytest.mark.parametrize(("args", "words", "absent"), [
+    (["--dry-run"], ["=== facts", "=== 15 request(s)"], ["Error"]),                 # the cassette's arXiv answer
+    (["-o", "t.md"], ["replayed: no cost"], ["$", "cost unknown", "at test-model prices"]),
+])
+def test_a_replay_needs_no_network_and_reports_no_cost(tmp_path, monkeypatch, no_network, args, words, absent):
+    """Regression: `--dry-run --replay` called arXiv; a replay reported a cost it never paid."""
+    monkeypatch.chdir(tmp_path)
+    result = drafter("new", "1706.03762", "--replay", str(TAPE), *args)
+    assert result.exit_code == 0, result.output
+    for word in words:
+        assert word in result.output
+    for word in absent:
+        assert word not in result.output
+
+
+def test_the_shipped_regen_cassette_replays_the_readme_command_offline(demo_draft, no_network):
+    """The README's offline regen: `drafter regen demo.md conclusion --replay cassettes/regen-1706.03762.yaml`."""
+    before = demo_draft.read_text(encoding="utf-8")
+    result = drafter("regen", str(demo_draft), "conclusion", "--replay", str(REGEN_TAPE))
+    assert result.exit_code == 0, result.output
+    assert f"Rewrote Conclusion in {demo_draft}" in result.stderr
+    after = demo_draft.read_text(encoding="utf-8")
+    assert "In short: attention alone carries the model" in after and after != before
+    assert (demo_draft.parent / "transformer.md.bak").read_text(encoding="utf-8") == before
+
+
+def test_the_shipped_regen_cassette_is_current(tmp_path):
+    """The regen cassette equals a fresh recording (re-record with python tests/make_cassettes.py)."""
+    from make_cassettes import record_regen
+
+    fresh = tmp_path / "fresh.yaml"
+    record_regen("1706.03762", fresh)
+    assert fresh.read_text(encoding="utf-8") == REGEN_TAPE.read_text(encoding="utf-8"), "run: python tests/make_cassettes.py"

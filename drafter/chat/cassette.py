@@ -61,6 +61,7 @@ def dump(feed: FeedResponse | None, exchanges: list[Exchange]) -> str:
     if feed is not None:
         # The ID, not the URL: a mirror or a test server's port must not change the recording.
         document["arxiv"] = {"id": _id_list(feed.url), "status": feed.status, "body": feed.body}
+    document["exchange_count"] = len(ordered)  # a file cut between two exchanges is refused when loaded
     document["exchanges"] = [
         {
             "label": e.label,
@@ -94,33 +95,73 @@ def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
         raise CassetteError(str(path), "no such file; record one with --record") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise CassetteError(str(path), f"cannot be read ({' '.join(str(error).split())[:120]})") from None
-    if not isinstance(data, dict) or data.get("drafter_cassette") != FORMAT_VERSION:
-        raise CassetteError(str(path), f"is not a drafter cassette of format {FORMAT_VERSION}")
-    feed = None
-    if isinstance(data.get("arxiv"), dict):
-        arxiv = data["arxiv"]
-        feed = FeedResponse(url=f"cassette:?id_list={arxiv['id']}", status=int(arxiv["status"]), body=arxiv["body"])
-    exchanges = []
-    try:
-        for item in data.get("exchanges") or []:
-            answer = item["response"]
-            usage = answer.get("usage") or {}
-            exchanges.append(Exchange(
-                label=item.get("label", ""),
-                attempt=int(item.get("attempt", 1)),
-                position=int(item.get("position", 0)),
-                request=item["request"],
-                response=ChatResponse(
-                    content=answer["content"],
-                    finish_reason=answer.get("finish_reason", "stop"),
-                    usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0)),
-                                int(usage.get("cached_tokens", 0))),
-                    model=item["request"].get("model", ""),
-                ),
-            ))
-    except (KeyError, TypeError, ValueError) as error:
-        raise CassetteError(str(path), f"has a malformed exchange ({error})") from None
+    if not isinstance(data, dict) or "drafter_cassette" not in data:
+        raise CassetteError(str(path), "is not a drafter cassette (no drafter_cassette: version); record one with --record")
+    if data["drafter_cassette"] != FORMAT_VERSION:
+        raise CassetteError(str(path), f"is of format {data['drafter_cassette']!r}; this drafter reads format "
+                                       f"{FORMAT_VERSION}: record it again")
+    where = str(path)
+    feed = _feed(data.get("arxiv"), where) if "arxiv" in data else None
+    items = data.get("exchanges")
+    if not isinstance(items, list):
+        raise CassetteError(where, "has no list of exchanges; the file is cut short or not a cassette: record it again")
+    exchanges = [_exchange(item, number, where) for number, item in enumerate(items, start=1)]
+    expected = data.get("exchange_count")
+    if expected is not None and expected != len(exchanges):
+        raise CassetteError(where, f"holds {len(exchanges)} of its {expected} exchanges: the file is cut short; "
+                                   "record it again with --record")
     return feed, exchanges
+
+
+def _feed(arxiv: Any, where: str) -> FeedResponse:
+    """The recorded arXiv response, checked: an ID, an HTTP status and the body."""
+    if not isinstance(arxiv, dict) or not isinstance(arxiv.get("id"), str) or not isinstance(arxiv.get("body"), str) \
+            or not isinstance(arxiv.get("status"), int) or isinstance(arxiv.get("status"), bool):
+        raise CassetteError(where, "its arxiv: response needs an id, a status and a body; record it again")
+    return FeedResponse(url=f"cassette:?id_list={arxiv['id']}", status=arxiv["status"], body=arxiv["body"])
+
+
+def _exchange(item: Any, number: int, where: str) -> Exchange:
+    """One recorded exchange, every field checked, so a cut or edited cassette is refused before the run."""
+    label = item.get("label") if isinstance(item, dict) else None
+    name = f"exchange {number}" + (f" ({label})" if isinstance(label, str) and label else "")
+
+    def broken(problem: str) -> CassetteError:
+        return CassetteError(where, f"{name} {problem}; the file is cut short or was edited: record it again")
+
+    if not isinstance(item, dict):
+        raise broken("is not a mapping")
+    request, answer = item.get("request"), item.get("response")
+    if not isinstance(request, dict) or not isinstance(request.get("messages"), list) or not isinstance(request.get("model"), str):
+        raise broken("has no request with a model and messages")
+    if not isinstance(answer, dict):
+        raise broken("has no response")
+    content = answer.get("content")
+    if not isinstance(content, str):
+        raise broken(f"has no answer text (content is {content!r})")
+    finish = answer.get("finish_reason")
+    if finish != "stop":
+        raise broken("has no finish_reason" if finish is None else
+                     f"has finish_reason {finish!r}: the answer is not complete")
+    usage = answer.get("usage")
+    counts = {}
+    for key in ("prompt_tokens", "completion_tokens", "cached_tokens"):
+        value = usage.get(key) if isinstance(usage, dict) else None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise broken(f"has no usage {key} (a whole number)")
+        counts[key] = value
+    for key in ("attempt", "position"):
+        if not isinstance(item.get(key), int) or isinstance(item.get(key), bool):
+            raise broken(f"has no {key} (a whole number)")
+    return Exchange(
+        label=label if isinstance(label, str) else "",
+        attempt=item["attempt"],
+        position=item["position"],
+        request=request,
+        response=ChatResponse(content=content, finish_reason=finish,
+                              usage=Usage(counts["prompt_tokens"], counts["completion_tokens"], counts["cached_tokens"]),
+                              model=request["model"]),
+    )
 
 
 def recorded_model(path: Path) -> str | None:

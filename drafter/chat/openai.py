@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, MissingApiKey, ModelUnavailable
+from ..errors import ClientClosed, ConfigError, MissingApiKey, ModelUnavailable
 from ..retryafter import parse_retry_after
 from .base import ChatRequest, ChatResponse, Usage
 
@@ -90,7 +90,7 @@ class OpenAIChat:
         attempts: int = 5,
         initial_backoff: float = 1.0,
         max_backoff: float = 30.0,
-        sleep: Any = time.sleep,
+        sleep: Any = None,
         send_cache_key: bool | None = None,
         on_retry: Callable[[str, str, float], None] | None = None,
     ) -> None:
@@ -101,7 +101,9 @@ class OpenAIChat:
         self._timeouts = (connect_timeout, read_timeout)
         self._attempts = attempts
         self._wait = _WaitRetryAfter(initial_backoff, max_backoff)
-        self._sleep = sleep
+        # Closing the client (Ctrl-C, a fatal error) ends every wait at once and stops every retry.
+        self._closed = threading.Event()
+        self._sleep = sleep or self._closed.wait
         self._on_retry = on_retry  # told (label, reason, seconds) before each wait, so a retry is never silent
         # prompt_cache_key is an OpenAI extension; strict local servers may reject unknown fields.
         self._send_cache_key = needs_api_key(base_url) if send_cache_key is None else send_cache_key
@@ -143,7 +145,7 @@ class OpenAIChat:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self._attempts),
             wait=self._wait,
-            retry=tenacity.retry_if_exception_type(TransientFault),
+            retry=tenacity.retry_if_exception(lambda error: isinstance(error, TransientFault) and not self._closed.is_set()),
             sleep=self._sleep,
             reraise=True,
             before_sleep=lambda state: self._report_retry(request, state),
@@ -151,6 +153,8 @@ class OpenAIChat:
         try:
             return retrying(self._send_once, request)
         except TransientFault as fault:
+            if self._closed.is_set():
+                raise ClientClosed(request.label or "a request", "the run was stopped", self.base_url) from None
             raise ModelUnavailable(request.label or "a request", f"{fault.reason} after {self._attempts} attempts", self.base_url) from None
 
     def _report_retry(self, request: ChatRequest, state: "tenacity.RetryCallState") -> None:
@@ -161,13 +165,16 @@ class OpenAIChat:
         self._on_retry(request.label or "a request", reason, state.next_action.sleep)
 
     def close(self) -> None:
-        """Close the HTTP connections the client holds."""
+        """Close the HTTP connections the client holds; from now on nothing is sent, retried or waited for."""
+        self._closed.set()
         if self._warming is not None:
             self._warming.join()
         if self._client is not None:
             self._client.close()
 
     def _send_once(self, request: ChatRequest) -> ChatResponse:
+        if self._closed.is_set():  # a worker that took its next section after Ctrl-C sends nothing
+            raise ClientClosed(request.label or "a request", "the run was stopped", self.base_url)
         self.limit.acquire()
         refused = False
         try:

@@ -24,7 +24,7 @@ class RequestLog(Wrapper):
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = path.open("w", encoding="utf-8")  # one handle for the run, closed by close()
+            self._stream = path.open("a", encoding="utf-8")  # appended to, never truncated: one handle for the run
         except OSError as error:
             raise InputFileError(str(path), f"cannot be written as the --log file ({error.strerror})") from None
 

@@ -146,7 +146,7 @@ class NewRun:
             result = NewResult(path, draft, self._budget_ran_out(path, draft),
                                retitled=facts.name if retitled is not None else None)
         except KeyboardInterrupt:
-            raise Interrupted(pipeline.answered) from None
+            raise Interrupted(self.session.kept(pipeline.answered)) from None
         finally:
             self.session.close()
         if self.options.run_code:

@@ -107,7 +107,7 @@ class RegenRun:
                 skeleton = skeletons.blocks[self.archetype_doc.blocks.index(state.expected)]
                 outcomes.append(pipeline.fill_block(paper, facts, headings, state.index, skeleton))
         except KeyboardInterrupt:
-            raise Interrupted(pipeline.answered) from None
+            raise Interrupted(f"{self.options.draft} is unchanged; {self.session.kept(pipeline.answered)}") from None
         finally:
             self.session.close()
         if any(outcome.status is Status.FAILED for outcome in outcomes):

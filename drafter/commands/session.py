@@ -120,18 +120,37 @@ class Session:
 
         return ResponseCache(default_directory(self.environ))
 
+    def kept(self, answered: int) -> str:
+        """What an interrupted run truly keeps: answers in the cache, or nothing when the cache was bypassed."""
+        if self.sources.replay:
+            return "nothing to keep: a replay asks no model and pays nothing"
+        if self.cache() is None:
+            flag = "--record" if self.sources.record else "--no-cache"
+            saved = f"; the recording so far is in {self.sources.record}" if self.sources.record else ""
+            return f"nothing is kept: {flag} bypasses the answer cache, so a new run asks for every section again{saved}"
+        if not answered:
+            return "no answer had finished, so nothing is kept in the cache"
+        return (f"{answered} finished answer(s) are kept in the cache, so running the same command again "
+                "does not pay for them")
+
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
         """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check."""
+        cassette = self.stack.cassette if self.stack is not None else None
         if self.stack is not None:
             feed = self.stack.feed(arxiv_id)
+        elif self.sources.replay is not None:  # a dry run of a replay: the cassette's response, no network
+            from ..chat.cassette import Player
+
+            player = Player(absolute(self.sources.replay, self.cwd))
+            cassette, feed = player.path, player.feed_for(arxiv_id)
         else:  # a dry run opens no client
             feed = arxiv.fetch_feed(arxiv_id, self.settings.arxiv_api)
         try:
             paper = arxiv.paper_from_response(feed, arxiv_id)
         except ArxivResponseInvalid as error:
-            if self.stack is None or self.stack.cassette is None:
+            if cassette is None:
                 raise
-            raise CassetteError(str(self.stack.cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
+            raise CassetteError(str(cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, self.environ)
         return paper

@@ -138,7 +138,7 @@ class Pipeline:
         result = ask_until_valid(conversation, judge, client=self.client, prompts=self.prompts, model=self.model,
                                  max_attempts=self.max_attempts, cache=self.cache, emit=self._emit,
                                  stopped=self._abort.is_set)
-        if not result.findings:
+        if not result.findings and not self._abort.is_set():  # after Ctrl-C the count said to the user is final
             with self._lock:
                 self.answered += 1
         return result

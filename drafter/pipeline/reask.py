@@ -90,7 +90,7 @@ def ask_until_valid(conversation: Conversation, judge: Judge, *, client: ChatCli
         result = Attempt(earlier.answer if earlier else "",
                          [*(earlier.findings if earlier else []), Finding(0, BUDGET, str(error))], error)
         conversation.last = result
-    if not result.findings and cache is not None:
+    if not result.findings and cache is not None and not stopped():  # after Ctrl-C nothing more is stored
         cache.put(first_request, result.answer)
     return result
 
