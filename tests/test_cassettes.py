@@ -27,7 +27,7 @@ def exchange(req: ChatRequest, content: str, attempt: int = 1, position: int = 0
 def test_a_cassette_round_trips_in_post_order(tmp_path):
     late = exchange(request(label="## End"), "end\n", position=2)
     retry = exchange(request(), "second\n", attempt=2, position=1, finish_reason="stop", usage=Usage(10, 5, 3))
-    first = exchange(request(), "first", attempt=1, position=1, finish_reason="length", usage=Usage(7, 2, 0))
+    first = exchange(request(), "first", attempt=1, position=1, finish_reason="stop", usage=Usage(7, 2, 0))
     path = tmp_path / "run.yaml"
     path.write_text(dump(FEED, [late, retry, first]), encoding="utf-8")
     feed, exchanges = load(path)
@@ -37,23 +37,23 @@ def test_a_cassette_round_trips_in_post_order(tmp_path):
     assert "content: |" in path.read_text(encoding="utf-8")  # multi-line text as block scalars
 
 
-def test_missing_fields_take_their_defaults(tmp_path):
-    path = tmp_path / "run.yaml"
-    path.write_text("drafter_cassette: 1\nexchanges:\n- request: {model: m2, messages: []}\n  response: {content: hi}\n", encoding="utf-8")
-    feed, exchanges = load(path)
-    assert feed is None
-    assert exchanges == [Exchange("", 1, 0, {"model": "m2", "messages": []}, ChatResponse("hi", "stop", Usage(0, 0, 0), "m2"))]
+CUT = "; the file is cut short or was edited: record it again"
+GOOD_EXCHANGE = ("{label: x, attempt: 1, position: 0, request: {model: m, messages: []}, "
+                 "response: {content: hi, finish_reason: stop, usage: {prompt_tokens: 1, completion_tokens: 1, cached_tokens: 0}}}")
 
 
 @pytest.mark.parametrize("text, problem", [
     (None, "no such file; record one with --record"),
     ("drafter_cassette: [1\n", "cannot be read ("),
-    ("- a list\n", "is not a drafter cassette of format 1"),
-    ("drafter_cassette: 2\n", "is not a drafter cassette of format 1"),
-    ("exchanges: []\n", "is not a drafter cassette of format 1"),
-    ("drafter_cassette: 1\nexchanges:\n- request: {model: m}\n", "has a malformed exchange ('response')"),
-    ("drafter_cassette: 1\nexchanges:\n- {request: {}, response: {content: x}, attempt: two}\n",
-     "has a malformed exchange (invalid literal for int() with base 10: 'two')"),
+    ("- a list\n", "is not a drafter cassette (no drafter_cassette: version); record one with --record"),
+    ("exchanges: []\n", "is not a drafter cassette (no drafter_cassette: version); record one with --record"),
+    ("drafter_cassette: 2\n", "is of format 2; this drafter reads format 1: record it again"),
+    ("drafter_cassette: 1\n", "has no list of exchanges; the file is cut short or not a cassette: record it again"),
+    ("drafter_cassette: 1\nexchanges:\n- request: {model: m, messages: []}\n", "exchange 1 has no response" + CUT),
+    ("drafter_cassette: 1\nexchanges:\n- " + GOOD_EXCHANGE.replace("attempt: 1", "attempt: two") + "\n",
+     "exchange 1 (x) has no attempt (a whole number)" + CUT),
+    ("drafter_cassette: 1\nexchanges:\n- " + GOOD_EXCHANGE.replace("stop", "length") + "\n",
+     "exchange 1 (x) has finish_reason 'length': the answer is not complete" + CUT),
 ])
 def test_a_file_that_is_no_cassette_is_refused(tmp_path, text, problem):
     path = tmp_path / "run.yaml"
