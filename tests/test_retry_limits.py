@@ -289,3 +289,18 @@ def test_a_failed_request_gives_its_reservation_back_and_counts_nothing():
         budget.complete(SMALL)
     assert budget.spent == Usage()
     assert budget.complete(SMALL).content == "ok"  # the whole budget is free again
+
+
+def test_an_http_date_without_a_zone_is_gmt_on_a_machine_in_another_zone(monkeypatch):
+    """A "-0000" date parses without a zone; read as local time it would be hours off outside UTC."""
+    import time
+
+    from drafter.retryafter import parse_retry_after
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 -0000", now=1445412470.0) == 10.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
