@@ -356,10 +356,10 @@ def archetype_show(
       drafter archetype show archetypes/model.md --name lora
       drafter archetype show archetypes/paper --section papers   # a bundle archetype
     """
-    from .hugo import new_content
+    from .commands import archetype as archetype_command
 
     try:
-        typer.echo(new_content.show(path, Path.cwd(), name, section), nl=False)
+        typer.echo(archetype_command.show(path, Path.cwd(), name, section), nl=False)
     except DrafterError as error:
         _fail(error)
 
@@ -376,10 +376,10 @@ def archetype_inspect(
       drafter archetype inspect archetypes/model.md
       drafter archetype inspect themes/PaperMod/archetypes/default.md
     """
-    from .hugo import new_content
+    from .commands import archetype as archetype_command
 
     try:
-        typer.echo(new_content.inspect_file(path, Path.cwd(), section), nl=False)
+        typer.echo(archetype_command.inspect_file(path, Path.cwd(), section), nl=False)
     except DrafterError as error:
         _fail(error)
 

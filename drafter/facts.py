@@ -11,7 +11,7 @@ from .arxiv import Paper
 from .findings import Finding
 from .post.document import Document
 from .post.placeholders import SLOT
-from .validate.headings import heading_pattern
+from .post.pairing import heading_pattern
 
 FACTS_RULE = "facts"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

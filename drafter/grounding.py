@@ -271,12 +271,12 @@ class SourceIndex:
         """
         text = self.text
         index = bisect.bisect_right(self._heading_starts, start) - 1
-        section = self._headings[index][1] if index >= 0 else "the paper's metadata"
+        section = self._headings[index][1] if index >= 0 else "the paper"  # a source with no headings
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
         if text.startswith(("|", "#"), line_start):
-            return Statement(section, _clip(text[line_start:line_end].strip(" |#"), start - line_start))
+            return Statement(section, _clip(text[line_start:line_end], start - line_start))
         begin = text.rfind("\n\n", 0, start)
         begin = 0 if begin < 0 else begin + 2
         if index >= 0 and self._heading_starts[index] >= begin:  # the paragraph starts below its heading
@@ -293,12 +293,13 @@ class SourceIndex:
 
 
 def _clip(sentence: str, around: int, limit: int = 240) -> str:
-    """Return `sentence`, cut to about `limit` characters around position `around` when it is longer."""
-    sentence = " ".join(sentence.split())
-    if len(sentence) <= limit:
-        return sentence
-    start = max(0, min(around - limit // 2, len(sentence) - limit))
-    return ("…" if start else "") + sentence[start:start + limit].strip() + ("…" if start + limit < len(sentence) else "")
+    """Return `sentence`, cut to `limit` characters centred on position `around` when longer, its spaces collapsed."""
+    lead = len(sentence) - len(sentence.lstrip(" |#"))
+    sentence, around = sentence.strip(" |#"), around - lead
+    if len(sentence) > limit:
+        start = max(0, min(around - limit // 2, len(sentence) - limit))
+        sentence = ("…" if start else "") + sentence[start:start + limit] + ("…" if start + limit < len(sentence) else "")
+    return " ".join(sentence.split())
 
 
 def _compatible(unit: str | None, stated: str | None) -> bool:

@@ -4,6 +4,7 @@ together), where the source states them, and that the real model's answers pass 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -74,7 +75,12 @@ GROUNDING = [
     ("on 8 GPUs", "It trained on eight NVIDIA GPUs.", True),
     ("on 8 GPUs", "It trained on 8 TPUs.", False),
     ("on 8 GPUs", "It trained on sixteen GPUs.", False),
-    # spelled-out numbers: a claim only with a measure or scale word
+    # spelled-out numbers: a claim only with a measure or scale word; tens and units together
+    ("trained on 25 GPUs", "It ran on twenty-five GPUs.", True),
+    ("trained on 20 GPUs", "It ran on twenty-five GPUs.", False),
+    ("trained on 20 GPUs", "It ran on Twenty GPUs.", True),
+    ("a single GPU", "It ran on 1 GPU.", True),
+    ("a hundred GPUs", "It ran on 100 GPUs.", True),
     ("tiny", "Each layer has two sub-layers.", True),
     ("tiny", "There are three ways to see it.", True),
     ("tiny", "A 'basic' block of two convolutions.", True),
@@ -111,7 +117,13 @@ GROUNDING = [
 ]
 
 
-@pytest.mark.parametrize(("source", "answer", "grounded"), GROUNDING, ids=[f"{row[1]}<-{row[0]}" for row in GROUNDING])
+def row_id(index: int, answer: str) -> str:
+    """A plain test id (tools such as mutmut pass ids back to pytest): the row's number and the answer's words."""
+    return f"{index:02d}-" + "-".join(re.findall(r"[A-Za-z0-9.]+", answer))[:48]
+
+
+@pytest.mark.parametrize(("source", "answer", "grounded"), GROUNDING,
+                         ids=[row_id(index, answer) for index, (_, answer, _) in enumerate(GROUNDING)])
 def test_grounding_table(source: str, answer: str, grounded: bool) -> None:
     assert (ungrounded(answer, source) == []) is grounded, ungrounded(answer, source)
 
@@ -187,6 +199,26 @@ def test_evidence_names_metadata_and_facts() -> None:
     source = grounding.paper_source(PAPER, "LoRA", "Low-rank updates to 42 frozen layers")
     found = grounding.evidence("## Results\n\nPosted in 2021, LoRA-42 adapts 42 layers.\n", source, SKELETON)
     assert [(item.written, item.stated and item.stated.section) for item in found] == [("2021", "Metadata"), ("42 layers", "Facts")]
+
+
+@pytest.mark.parametrize(("source", "section", "sentence"), [
+    ("We trained on 8 GPUs. Then we stopped.", "the paper", "We trained on 8 GPUs."),
+    ("## 5.2 Hardware\nWe trained on 8 GPUs. Then we stopped.", "5.2 Hardware", "We trained on 8 GPUs."),
+    ("# Intro\n\nText.\n\n## 5.2 Hardware\nWe trained\non 8 GPUs.", "5.2 Hardware", "We trained on 8 GPUs."),
+    ("## Table 3\n\n| Hardware | 8 GPUs |\n| Time | 12 hours |", "Table 3", "Hardware | 8 GPUs"),  # a row is a sentence
+])
+def test_evidence_reads_the_sentence_in_its_paragraph(source: str, section: str, sentence: str) -> None:
+    """The sentence comes from its paragraph, lines joined and below its heading; no heading: "the paper"."""
+    (found,) = grounding.evidence("## Results\n\nIt used 8 GPUs.\n", source, SKELETON)
+    assert (found.stated.section, found.stated.sentence) == (section, sentence)
+
+
+def test_a_long_statement_is_cut_around_the_figure() -> None:
+    """A table row or sentence over 240 characters is cut to 240, the figure in the middle."""
+    row = "| " + "model | " * 30 + "8 GPUs | " + "model | " * 30
+    (found,) = grounding.evidence("## Results\n\nIt used 8 GPUs.\n", f"## Table 9\n\n{row}", SKELETON)
+    assert found.stated.sentence.startswith("…") and found.stated.sentence.endswith("…")
+    assert len(found.stated.sentence) == 242 and found.stated.sentence.index("8 GPUs") == 121
 
 
 def test_evidence_marks_the_archetypes_own_numbers() -> None:

@@ -28,6 +28,7 @@ from drafter.post.placeholders import Action, classify, has_placeholders, placeh
 from drafter.validate.section import validate_section
 from drafter.validate.toc import check_toc_links
 from drafter.cli import app
+from drafter.status import Status
 
 runner = CliRunner()
 CORPUS = Path(__file__).parent / "archetypes"  # also rendered against real Hugo by test_archetype.py
@@ -422,10 +423,10 @@ def test_auto_falls_back_to_builtin_when_hugo_cannot_load_the_site(env, tmp_path
 def test_inspect_tells_metadata_slots_from_model_slots():
     reports = skel.inspect("---\ntitle: x\n---\n\n## Source\n\n[Original Paper Citation]\n\n## Notes\n\n[Your notes]\n\n"
                            "## Widget\n\n<!-- keep this -->\n<div id=\"w\"></div>\n")
-    assert [(r.title, r.action, r.placeholders) for r in reports] == [
-        ("Source", "metadata", ("[Original Paper Citation]",)),
-        ("Notes", "model", ("[Your notes]",)),
-        ("Widget", "stripped", ("<!-- keep this -->",)),
+    assert [(r.title, r.status, r.placeholders) for r in reports] == [
+        ("Source", Status.METADATA, ("[Original Paper Citation]",)),
+        ("Notes", Status.FILL, ("[Your notes]",)),
+        ("Widget", Status.STRIP, ("<!-- keep this -->",)),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Pairing a draft with its archetype, choosing sections and splicing new text in, as pure functions.
+"""Choosing sections of a draft and splicing new text in (commands/sections, commands/regen, post/pairing), as pure functions.
 
 Written against the mutants that survived the suite (tools/mutation.py)."""
 
@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from drafter import pairing
+from drafter.commands.regen import choose
+from drafter.commands.sections import states
+from drafter.facts import facts_from_draft
+from drafter.post.pairing import outline, splice
 from drafter.arxiv.feed import parse_feed
 from drafter.arxiv.ids import parse_id
-from drafter.commands.regen import choose
 from drafter.errors import SectionNotFound
-from drafter.facts import facts_from_draft
 from drafter.post.document import split
-from drafter.status import Status as Action
+from drafter.post.placeholders import Action
 
 ARCHETYPE = ("---\ntitle: x\n---\n\n# [Model Name]: [Brief Tagline]\n\n[One line about the model]\n\n"
              "## Overview\n\nThis post is kept as written.\n\n"
@@ -26,7 +27,7 @@ DRAFT = ("---\ntitle: LoRA\n---\n\n# LoRA: low-rank adaptation of large language
 
 
 def draft_states():
-    return pairing.states(split(ARCHETYPE), split(DRAFT))
+    return states(split(ARCHETYPE), split(DRAFT))
 
 
 def test_each_part_of_the_draft_gets_its_archetype_part_and_its_state():
@@ -71,7 +72,7 @@ def test_the_facts_come_from_the_drafts_lead_heading():
 
 
 def test_the_outline_is_the_drafts_section_headings():
-    assert pairing.outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results"]
+    assert outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results"]
 
 
 @pytest.mark.parametrize("text, index, answer, expected", [
@@ -84,14 +85,14 @@ def test_the_outline_is_the_drafts_section_headings():
     ("---\nk: v\n---\nintro\n# T\n\n## A\n\nold\n", 1, "## A\n\nnew", "---\nk: v\n---\nintro\n# T\n\n## A\n\nnew\n"),
 ])
 def test_splice_replaces_one_block_and_keeps_its_line_breaks(text, index, answer, expected):
-    assert pairing.splice(split(text), {index: answer}) == expected
-    assert pairing.splice(split(text), {}) == text
+    assert splice(split(text), {index: answer}) == expected
+    assert splice(split(text), {}) == text
 
 
 def test_a_repeated_heading_pairs_each_copy_with_its_own_archetype_part():
     archetype = split("# T\n\n## Notes\n\n[first notes]\n\n## Notes\n\n[second notes]\n")
     draft = split("# T\n\n## Notes\n\nOne.\n\n## Notes\n\nTwo.\n")
-    paired = [(s.block.text.split("\n")[2], s.expected.text.split("\n")[2]) for s in pairing.states(archetype, draft)[1:]]
+    paired = [(s.block.text.split("\n")[2], s.expected.text.split("\n")[2]) for s in states(archetype, draft)[1:]]
     assert paired == [("One.", "[first notes]"), ("Two.", "[second notes]")]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from ..errors import BudgetExceeded
-from .base import DEFAULT_ANSWER_TOKENS, ChatClient, ChatRequest, ChatResponse, Usage, Wrapper, estimate_tokens
+from .base import DEFAULT_ANSWER_TOKENS, ChatClient, ChatRequest, ChatResponse, Usage, Wrapper, estimate_tokens, text_tokens
 from .cost import Price, format_cost
 
 BUDGET = "budget"  # the finding rule of a part that was not asked because the budget ran out
@@ -80,7 +80,7 @@ class Budgeted(Wrapper):
             response = self.inner.complete(request)
             usage = response.usage
             if not usage.prompt_tokens and not usage.completion_tokens:  # a server that reports no usage
-                usage = Usage(need.prompt_tokens, max(1, len(response.content) // 4))
+                usage = Usage(need.prompt_tokens, max(1, text_tokens(response.content)))
             return response
         finally:
             with self._changed:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .. import arxiv
 from ..errors import ConfigError
 from ..settings import Settings
-from .base import ChatClient, ChatRequest, ChatResponse
+from .base import ChatClient, Wrapper
 from .cassette import Player, Recorder
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 OnRetry = Callable[[str, str, float], None]  # (label, reason, seconds) before a transport retry waits
 
 
-class ChatStack:
+class ChatStack(Wrapper):
     """A run's ChatClient with its wrappers, and the arXiv response it was recorded or replayed with."""
 
     def __init__(self, settings: Settings, *, replay: Path | None = None, record: Path | None = None,
@@ -35,7 +35,7 @@ class ChatStack:
         self.recorder = Recorder(client, record) if record is not None else None
         self.budget: Budgeted | None = None  # the run's budget, to say what was spent when it ran out
         try:
-            self.client = self._guarded(self.recorder or client, log)
+            super().__init__(self._guarded(self.recorder or client, log))
         except BaseException:
             client.close()  # not the recorder: a run that never started must not overwrite a cassette
             raise
@@ -65,9 +65,10 @@ class ChatStack:
         """The cassette replayed, if any (for messages about it)."""
         return self.player.path if self.player is not None else None
 
-    def complete(self, request: ChatRequest) -> ChatResponse:
-        """Answer through every layer."""
-        return self.client.complete(request)
+    @property
+    def client(self) -> ChatClient:
+        """The outermost layer, which the pipeline asks."""
+        return self.inner
 
     def feed(self, arxiv_id: arxiv.ArxivId) -> arxiv.FeedResponse:
         """The paper's arXiv response: the cassette's when replaying, else the API's; kept when recording."""
@@ -79,15 +80,6 @@ class ChatStack:
             self.recorder.feed = response
         return response
 
-    def close(self) -> None:
-        """Close every layer: the log, the recording (written now), the connections."""
-        self.client.close()
-
-    def __enter__(self) -> "ChatStack":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _endpoint(settings: Settings, on_retry: OnRetry | None) -> ChatClient:

@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..front_matter import check_front_matter
 from ..grounding import Evidence, evidence, paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
-from ..pairing import pair
+from ..post.pairing import pair
 from ..status import Status
 from .draft import DraftFile
 from .session import absolute, resolve_site

@@ -15,7 +15,7 @@ from ..post.placeholders import classify
 from ..chat.base import Message, estimate_tokens
 from ..errors import BudgetRanOut, Interrupted, OutputExists
 from ..facts import Facts, fallback_facts, retitle
-from ..pairing import outline
+from ..post.pairing import outline
 from ..settings import Settings
 from ..status import Status
 from .session import Session, Sources, absolute, check_writable, write_new_file

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Interrupted, SectionNotFound
 from ..facts import facts_from_draft
-from ..pairing import SectionState, outline, splice, states
+from ..post.pairing import outline, splice
 from ..status import Status
 from .check import expected_document
 from .draft import DraftFile
+from .sections import SectionState, states
 from .session import Session, Sources, absolute, write_new_file
 
 if TYPE_CHECKING:

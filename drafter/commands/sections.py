@@ -3,13 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..pairing import SectionState, states
+from ..findings import Finding
+from ..post.document import Block, Document
+from ..post.pairing import pair
+from ..post.placeholders import classify
+from ..status import Status
+from ..validate.section import validate_section
 from .check import expected_document
 from .draft import DraftFile
 from .session import Session, Sources, absolute
+
+
+@dataclass
+class SectionState:
+    """One part of a draft, the archetype part it fills, and whether it passes validation now."""
+
+    number: int  # 1-based, as `drafter sections` lists it
+    index: int  # position in the draft's blocks
+    block: Block
+    expected: Block | None
+    action: Status | None  # what the archetype block needs (FILL, STRIP, KEEP); None when unpaired
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        """A word or two for the listing."""
+        if self.expected is None:
+            return "not in the archetype"
+        if self.action is not Status.FILL:
+            return "kept (nothing to fill)"
+        if self.findings:
+            return "fails: " + ", ".join(sorted({finding.rule for finding in self.findings}))
+        return "ok"
+
+
+def states(archetype: Document, draft: Document) -> list[SectionState]:
+    """Pair each draft block with its archetype block and validate the ones the model fills."""
+    paired = {actual: archetype.blocks[index] for index, actual in pair(archetype, draft) if actual is not None}
+    result = []
+    for index, block in enumerate(draft.blocks):
+        expected = paired.get(index)
+        action = classify(expected) if expected is not None else None
+        findings = validate_section(expected.text, block.text) if action is Status.FILL else []
+        result.append(SectionState(index + 1, index, block, expected, action, findings))
+    return result
 
 
 def section_states(draft_path: Path, cwd: Path, flags: Mapping[str, Any], archetype_option: Path | None = None,

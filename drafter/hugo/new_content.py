@@ -10,12 +10,12 @@ from pathlib import Path
 
 from ..post import document as post
 from ..post.markdown import headings, strip_comments
-from ..post.placeholders import Action, classify, placeholders
+from ..post.placeholders import classify, placeholders
+from ..status import Status
 from ..errors import ArchetypeError, ConfigError
 from ..files import read_exact
 from .archetypes import Located, default_archetype, find_archetype, read_archetype
 from .page import NAME_PROBE, PageContext, file_name, page_context, recorded_name
-from .site import find_site
 from .template import render
 
 
@@ -151,7 +151,7 @@ class SectionReport:
     title: str
     line: int
     placeholders: tuple[str, ...]
-    action: str  # "model", "metadata", "kept", "stripped"
+    status: Status  # FILL (the model), METADATA (drafter, from the paper), KEEP or STRIP
 
 
 def inspect(rendered: str) -> list[SectionReport]:
@@ -163,14 +163,12 @@ def inspect(rendered: str) -> list[SectionReport]:
     reports = []
     for block in document.blocks:
         found = tuple(placeholders(block.text))
-        action = classify(block)
-        if action is Action.FILL:
+        status = classify(block)
+        if status is Status.FILL:
             prefilled = fill_known_slots(block.text, known)
             still = classify(post.Block(prefilled, block.start_line, tuple(headings(prefilled))))
-            label = "model" if still is Action.FILL else "metadata"
-        else:
-            label = "kept" if action is Action.KEEP else "stripped"
-        reports.append(SectionReport(block.level, block.title, block.start_line, found, label))
+            status = Status.FILL if still is Status.FILL else Status.METADATA
+        reports.append(SectionReport(block.level, block.title, block.start_line, found, status))
     return reports
 
 
@@ -184,17 +182,17 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
     lines = []
     if front_matter_note:
         lines.append(front_matter_note)
-    labels = {"model": "the model fills it", "metadata": "drafter fills it from the paper's metadata",
-              "kept": "kept as written", "stripped": "kept, guidance comments stripped"}
+    labels = {Status.FILL: "the model fills it", Status.METADATA: "drafter fills it from the paper's metadata",
+              Status.KEEP: "kept as written", Status.STRIP: "kept, guidance comments stripped"}
     for report in reports:
         heading = f"{'#' * report.level} {report.title}" if report.level else report.title
-        lines.append(f"line {report.line}: {heading}: {labels[report.action]}")
+        lines.append(f"line {report.line}: {heading}: {labels[report.status]}")
         for placeholder in report.placeholders:
             lines.append(f"    {placeholder}")
     return "\n".join(lines) + "\n"
 
 
-# -- drafter archetype show / inspect --------------------------------------------------------------
+# -- the page an existing draft was made for ----------------------------------------------------
 
 def draft_context(site: Path | None, located: Located, draft_path: Path, draft_text: str, *, section: str, kind: str,
                   template: str | None = None) -> PageContext:
@@ -217,34 +215,3 @@ def render_for_draft(site: Path | None, draft_path: Path, draft_text: str, *, ex
     up, rendered for the page the draft was made for (draft_context)."""
     located = find_archetype(site, kind, explicit, section=section)
     return render_builtin(located, draft_context(site, located, draft_path, draft_text, section=section, kind=kind)).text
-
-
-def _context_for(path: Path, cwd: Path, name: str, section: str) -> tuple[Located, PageContext]:
-    """The archetype at `path` and the page `drafter archetype show/inspect` renders it for (the site's kind)."""
-    from ..settings import read_config
-
-    target = path if path.is_absolute() else cwd / path
-    located = find_archetype(None, explicit=target)
-    site = find_site(target.parent if target.is_file() else target)
-    kind = str(read_config(site).get("kind") or "model")
-    return located, page_context(site, located, name=name, section=section, kind=kind)
-
-
-def show(path: Path, cwd: Path, name: str = "my-post", section: str = "posts") -> str:
-    """The rendered skeleton of an archetype (with the built-in outline under a bodyless one)."""
-    located, context = _context_for(path, cwd, name, section)
-    return render_builtin(located, context).text
-
-
-def inspect_file(path: Path, cwd: Path, section: str = "posts") -> str:
-    """The `drafter archetype inspect` report for an archetype file or bundle folder."""
-    located, context = _context_for(path, cwd, "my-post", section)
-    made = render_builtin(located, context)
-    notes = []
-    front_matter, _ = post.split_front_matter(made.text)
-    notes.append(f"front matter: {'drafter fills it from the paper metadata (draft: true, arxiv:, description, cover)' if front_matter else 'none'}")
-    if made.outline_added:
-        notes.append("body: none in the archetype; drafter's built-in model-explainer outline is used")
-    for relative in made.resources:
-        notes.append(f"bundle file: {relative} (copied beside index.md)")
-    return format_inspection(inspect(made.text), "\n".join(notes))

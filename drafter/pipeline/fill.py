@@ -18,7 +18,7 @@ from ..facts import Facts, parse_facts, prefill
 from ..findings import Finding
 from ..grounding import paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
-from ..pairing import outline as outline_of
+from ..post.pairing import outline as outline_of
 from ..prompts import PromptBook
 from ..post.document import Document
 from ..status import Status

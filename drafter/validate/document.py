@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from ..findings import COMMENT, HEADING, Finding
 from ..post.document import Block, Document
+from ..post.pairing import pair
 from ..post.markdown import strip_comments
-from ..post.placeholders import Action, classify
+from ..post.placeholders import classify
+from ..status import Status
 from .content import check_content
 from .headings import check_headings
 from .integrity import check_markdown
 from .render import check_rendering, setext_finding
 from .safety import check_safety
-from .section import find_block, validate_section
+from .section import validate_section
 from .toc import check_toc_links
 
 
@@ -21,8 +23,8 @@ def check_document(archetype: Document, draft: Document) -> list[Finding]:
     cursor = 0
     seen: set[str] = set()
     end_line = draft.join().count("\n") + 1
-    for expected in archetype.blocks:
-        match = find_block(expected, draft.blocks, cursor)
+    for index, match in pair(archetype, draft):
+        expected = archetype.blocks[index]
         if match is None:
             line = draft.blocks[cursor].start_line if cursor < len(draft.blocks) else end_line
             findings.append(Finding(line, HEADING, f"the section {'#' * expected.level} {expected.title} is missing or renamed; the archetype has it here"))
@@ -54,13 +56,13 @@ def _extra_blocks(extras: tuple[Block, ...], seen: set[str]) -> list[Finding]:
 def _check_block(expected: Block, actual: Block) -> list[Finding]:
     action = classify(expected)
     offset = actual.start_line - 1
-    if action is Action.FILL:
+    if action is Status.FILL:
         local = validate_section(expected.text, actual.text)
     else:
         local = check_headings(expected.headings, actual.headings)
         local += check_safety(expected.text, actual.text) + check_markdown(actual.text)
         local += check_rendering(expected.text, actual.text)
-        if action is Action.STRIP:
+        if action is Status.STRIP:
             local += [f for f in check_content(strip_comments(expected.text), actual.text) if f.rule == COMMENT]
     return [Finding(f.line + offset, f.rule, f.message) for f in local]
 

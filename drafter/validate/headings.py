@@ -3,24 +3,9 @@ and none left empty where the archetype asks for text."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from ..findings import EMPTY, HEADING, Finding
 from ..post.markdown import Heading, headings, split_lines
-
-
-@lru_cache(maxsize=512)
-def heading_pattern(title: str) -> re.Pattern[str]:
-    """Return a regex that an archetype heading's filled form must match: fixed parts kept, slots filled."""
-    parts = re.split(r"(\[[^\[\]]+\])", title)
-    regex = "".join(r"(.+?)" if part.startswith("[") and part.endswith("]") else re.escape(part) for part in parts)
-    return re.compile(rf"^{regex}$", re.IGNORECASE if "[" not in title else 0)
-
-
-def heading_matches(expected: Heading, actual: Heading) -> bool:
-    """Tell whether `actual` is the archetype heading `expected` with its slots filled."""
-    return bool(heading_pattern(expected.title).match(actual.title))
+from ..post.pairing import heading_matches
 
 
 def check_headings(expected: tuple[Heading, ...] | list[Heading], actual: list[Heading] | tuple[Heading, ...]) -> list[Finding]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from ..findings import EMPTY, FENCE_WRAP, Finding
 from ..grounding import ungrounded_numbers
-from ..post.document import Block
 from ..post.markdown import parse
 from .chatter import check_chatter
 from .content import check_content, check_placeholders
-from .headings import check_empty_sections, check_headings, heading_matches
+from .headings import check_empty_sections, check_headings
 from .integrity import check_markdown, check_table_columns
 from .render import check_rendering
 from .safety import check_safety
@@ -42,16 +41,3 @@ def validate_section(skeleton: str, answer: str, source: str | None = None) -> l
     if source is not None:
         findings.extend(ungrounded_numbers(answer, source, skeleton))
     return sorted(set(findings), key=lambda finding: (finding.line, finding.rule, finding.message))
-
-
-def find_block(expected: Block, blocks: tuple[Block, ...], start: int = 0) -> int | None:
-    """Return the index of the first block from `start` whose heading fills the archetype block's heading."""
-    for index in range(start, len(blocks)):
-        candidate = blocks[index]
-        if expected.heading is None or (
-            candidate.heading is not None
-            and candidate.heading.level == expected.heading.level
-            and heading_matches(expected.heading, candidate.heading)
-        ):
-            return index
-    return None
