@@ -37,13 +37,15 @@ class Job:
     total: int = 0
     completed: int = 0
     failed: int = 0
-    fate: str = "completed"  # how it ends: "completed", "expired" (half answered), "cancelled" (half answered)
+    fate: str = "completed"  # how it ends: "completed", "expired" or "cancelled" (half answered), "failed" (none)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "object": "batch", "endpoint": "/v1/chat/completions", "input_file_id": self.input_file_id,
                 "completion_window": "24h", "created_at": int(self.created), "status": self.status,
                 "output_file_id": self.output_file_id, "error_file_id": self.error_file_id, "metadata": self.metadata,
-                "request_counts": {"total": self.total, "completed": self.completed, "failed": self.failed}}
+                "request_counts": {"total": self.total, "completed": self.completed, "failed": self.failed},
+                "errors": {"object": "list", "data": [{"code": "scripted_failure", "message": "the job failed as a whole"}]}
+                if self.status == "failed" else None}
 
 
 @dataclass
@@ -128,6 +130,9 @@ class FakeBatchAPI:
             self._finish(job, server)
 
     def _finish(self, job: Job, server: "FakeOpenAI") -> None:
+        if job.fate == "failed":  # as when the input file fails validation: no line is run
+            job.status = "failed"
+            return
         lines = [json.loads(line) for line in self.files[job.input_file_id].splitlines() if line.strip()]
         answered = lines if job.fate == "completed" else lines[: len(lines) // 2]
         outputs, errors = [], []

@@ -135,12 +135,17 @@ def test_a_line_that_fails_twice_costs_its_paper_only(env, tmp_path, model_serve
     assert len(list((tmp_path / "drafts").iterdir())) == 2
 
 
-def test_an_expired_job_sends_what_it_did_not_answer_in_the_next_round(env, tmp_path, model_server):
-    model_server.batch.fates = ["completed", "expired"]
+@pytest.mark.parametrize(("fates", "per_job", "again"), [
+    (["completed", "expired"], [3, 42, 21], 21),  # the expired job answered half; the rest went again
+    (["failed"], [3, 3, 42], 3),  # a job that failed as a whole: all its requests went again
+])
+def test_an_expired_or_failed_job_sends_what_it_did_not_answer_in_the_next_round(env, tmp_path, model_server, fates,
+                                                                                 per_job, again):
+    model_server.batch.fates = fates
     result = drafter("batch", *PAPERS, "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
     assert result.exit_code == 0, result.output
-    assert lines_per_job(model_server) == [3, 42, 21]  # the expired job answered half; the rest went again
-    assert len(model_server.batch.lines_received) == len(set(model_server.batch.lines_received)) + 21
+    assert lines_per_job(model_server) == per_job
+    assert len(model_server.batch.lines_received) == len(set(model_server.batch.lines_received)) + again
     assert len(list((tmp_path / "drafts").iterdir())) == 3
 
 
@@ -211,3 +216,37 @@ def test_ids_come_from_a_file_with_comments(env, tmp_path, model_server):
     result = drafter("batch", "--from", str(listing), "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
     assert result.exit_code == 0, result.output
     assert lines_per_job(model_server)[0] == 2  # the same paper twice is drafted once
+
+
+def test_a_keyboard_interrupt_from_the_poll_sleep_keeps_the_state(env, tmp_path, model_server):
+    """The library seam the CLI's Ctrl-C goes through: the injectable sleep, then resume from the saved state."""
+    import os
+
+    from drafter.batch import command
+    from drafter.batch.errors import BatchInterrupted
+
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    model_server.batch.polls_until_done = 3
+    options = command.BatchOptions(PAPERS, out_dir=tmp_path / "drafts")
+    with pytest.raises(BatchInterrupted):
+        command.start(options, Path.cwd(), os.environ, command.Hooks(poll=0, sleep=interrupt))
+    saved = state_of(Path.cwd())
+    assert [job["status"] for job in saved["rounds"][0]["jobs"]] == ["in_progress"]
+    run, ended = command.resume(saved["name"], Path.cwd(), os.environ, command.Hooks(poll=0, sleep=lambda s: None))
+    assert all(p.status == "written" for p in ended.state.papers)
+    assert model_server.batch.uploads == 2 and len(model_server.batch.lines_received) == 45
+
+
+def test_inside_a_site_drafts_go_to_its_content_and_the_state_to_its_drafter_folder(env, tmp_path, monkeypatch):
+    site = tmp_path / "blog"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Test blog"\n', encoding="utf-8")
+    monkeypatch.chdir(site / "content")
+    result = drafter("batch", "1706.03762", "--poll", "0")
+    assert result.exit_code == 0, result.output
+    assert (site / "content" / "posts" / "transformer.md").is_file()
+    assert state_of(site)["papers"][0]["path"] == str(site / "content" / "posts" / "transformer.md")
+    again = drafter("batch", "1706.03762", "--poll", "0")  # the draft exists: refused before its sections are paid for
+    assert again.exit_code == 1 and "1706.03762: no draft: " in again.stderr and "exists" in again.stderr

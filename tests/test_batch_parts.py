@@ -8,7 +8,9 @@ import pytest
 
 from drafter.batch import jsonl, plan, state
 from drafter.batch.errors import BatchNotFound, BatchStateDamaged
-from drafter.chat.base import Usage
+from drafter.batch.errors import RequestChanged, RequestFailed
+from drafter.batch.run import Deferred, StateAnswers, body_sha
+from drafter.chat.base import ChatRequest, Message, Usage
 from drafter.chat.cost import LIST_PRICES, parse_prices
 from drafter.errors import ConfigError
 
@@ -150,3 +152,38 @@ def test_a_batch_discount_outside_0_to_1_is_refused(discount):
 
 def test_openais_models_are_half_price_in_a_batch():
     assert {price.batch_discount for price in LIST_PRICES.values()} == {0.5}
+
+
+def _facts_request(cache_key: str | None = "drafter-1706.03762") -> ChatRequest:
+    return ChatRequest(model="m", messages=(Message("user", "hi"),), label="facts", position=-1, cache_key=cache_key)
+
+
+@pytest.mark.parametrize(("send", "expected"), [(True, "drafter-1706.03762"), (False, None)])
+def test_the_prompt_cache_key_goes_into_batch_bodies_only_for_openai(send, expected):
+    with pytest.raises(Deferred) as deferred:
+        StateAnswers(_state(), "2101.00001", send).complete(_facts_request())
+    assert deferred.value.custom_id == "2101.00001:facts:1"
+    assert deferred.value.body.get("prompt_cache_key") == expected
+
+
+@pytest.mark.parametrize(("entry", "outcome"), [
+    (None, Deferred),  # never asked: goes into the next round
+    (state.RequestEntry(1, state.SUBMITTED, "SHA"), Deferred),  # in a job still out: waits (not sent again)
+    (state.RequestEntry(1, state.FAILED, "SHA", failures=1, error="boom"), Deferred),  # failed once: sent again
+    (state.RequestEntry(1, state.FAILED, "SHA", failures=2, error="boom"), RequestFailed),  # twice: the paper fails
+    (state.RequestEntry(1, state.ANSWERED, "other", content="x"), RequestChanged),  # not what was submitted
+    (state.RequestEntry(1, state.ANSWERED, "SHA", content='{"name": "X"}', usage=[7, 3, 1]), '{"name": "X"}'),
+])
+def test_the_state_answers_defers_or_refuses(entry, outcome):
+    batch = _state()
+    sha = body_sha(_facts_request().payload())
+    if entry is not None:
+        entry.sha = sha if entry.sha == "SHA" else entry.sha
+        batch.requests["2101.00001:facts:1"] = entry
+    answers = StateAnswers(batch, "2101.00001")
+    if isinstance(outcome, str):
+        response = answers.complete(_facts_request())
+        assert (response.content, response.usage) == (outcome, Usage(7, 3, 1))
+    else:
+        with pytest.raises(outcome):
+            answers.complete(_facts_request())

@@ -88,8 +88,7 @@ def start(options: BatchOptions, cwd: Path, environ: Mapping[str, str], hooks: H
                        out_dir=str(absolute(options.out_dir, cwd)) if options.out_dir else None, force=options.force,
                        mode="files" if prepare is not None else "api", papers=entries)
     run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
-                   provider_factory=hooks.provider_factory, papers={key: p for key, p in papers.items()},
-                   **({"sleep": hooks.sleep} if hooks.sleep else {}))
+                   sleep=hooks.sleep, provider_factory=hooks.provider_factory, papers=papers)
     run.save()
     return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None)
 
@@ -104,7 +103,7 @@ def resume(name: str, cwd: Path, environ: Mapping[str, str], hooks: Hooks, resul
         raise BatchUsageError("--results", f"batch {name} runs on the Batch API, not on prepared files")
     settings, sources = _settings(find_site(Path(batch.cwd)), environ, dict(batch.flags))
     run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
-                   provider_factory=hooks.provider_factory, **({"sleep": hooks.sleep} if hooks.sleep else {}))
+                   sleep=hooks.sleep, provider_factory=hooks.provider_factory)
     return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None,
                             results=absolute(results, cwd) if results else None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ..arxiv import store as papercache
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
+from ..chat.openai import needs_api_key
 from ..commands.new import NewOptions, NewRun
 from ..commands.session import Sources, absolute, check_writable, write_new_file
 from ..pipeline.fill import Draft
@@ -50,14 +52,17 @@ def body_sha(body: dict[str, Any]) -> str:
 class StateAnswers:
     """A ChatClient that answers from the batch's state, or defers the request to the next round."""
 
-    def __init__(self, batch: BatchState, paper: str) -> None:
+    def __init__(self, batch: BatchState, paper: str, send_cache_key: bool = False) -> None:
         self.batch = batch
         self.paper = paper
+        self.send_cache_key = send_cache_key  # prompt_cache_key is OpenAI's; vllm run-batch may refuse unknown fields
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         """The stored answer; Deferred when there is none yet; RequestFailed after a second failure."""
         custom_id = str(plan.request_id(self.paper, request.label, request.position, request.attempt))
         body = request.payload()
+        if self.send_cache_key and request.cache_key:
+            body["prompt_cache_key"] = request.cache_key
         sha = body_sha(body)
         entry = self.batch.requests.get(custom_id)
         if entry is not None and entry.sha != sha and entry.status in (ANSWERED, SUBMITTED, PREPARED):
@@ -105,14 +110,14 @@ class BatchRun:
 
     def __init__(self, batch: BatchState, directory: Path, settings: Settings, sources: Sources, *,
                  poll: float = 60.0, on_progress: Callable[[Progress], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, provider_factory: ProviderFactory | None = None,
+                 sleep: Callable[[float], None] | None = None, provider_factory: ProviderFactory | None = None,
                  papers: dict[str, arxiv.Paper] | None = None) -> None:
         self.state = batch
         self.directory = directory
         self.settings = settings
         self.sources = sources
         self.poll = poll
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep  # injectable: Ctrl-C arrives as KeyboardInterrupt from it
         self._on_progress = on_progress or (lambda progress: None)
         self._provider_factory = provider_factory or _default_provider
         self._provider: BatchProvider | None = None
@@ -136,6 +141,8 @@ class BatchRun:
             while True:
                 pending = self._replay_all()
                 self.save()
+                if self.state.rounds:
+                    self._report()  # the papers the last answers finished
                 fresh = {key: d for key, d in pending.items() if not self._in_flight(key)}
                 if not self.state.open_jobs():
                     if not fresh:
@@ -180,7 +187,8 @@ class BatchRun:
     def _replay(self, entry: state.PaperEntry) -> list[Deferred]:
         paper = self.paper(entry)
         run = self._run_for(entry)
-        pipeline = run.session.pipeline(StateAnswers(self.state, paper.base_id))
+        send_key = self.state.mode == "api" and needs_api_key(self.settings.base_url)
+        pipeline = run.session.pipeline(StateAnswers(self.state, paper.base_id, send_key))
         try:
             facts, facts_outcome = pipeline.establish_facts(paper)
         except Deferred as deferred:
@@ -209,8 +217,6 @@ class BatchRun:
     def paper(self, entry: state.PaperEntry) -> arxiv.Paper:
         """The paper of an entry: fetched at the start, else from the paper cache (fetched alone on a miss)."""
         if entry.id not in self._papers:
-            import os
-
             self._papers[entry.id] = papercache.load(arxiv.parse_id(entry.versioned), self.settings.arxiv_api, os.environ)
         return self._papers[entry.id]
 
