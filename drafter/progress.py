@@ -15,7 +15,7 @@ def describe(event: Event, price: Price | None = None) -> str:
     """One plain line for an event; with a price, finished parts show what they cost."""
     if event.status is Status.ASKING:
         return f"{event.label}: asking (attempt {event.attempt})"
-    if event.status is Status.RETRYING:
+    if event.status in (Status.RETRYING, Status.NOTE):
         return f"{event.label}: {event.note}"
     if event.status is Status.REJECTED:
         rules = ", ".join(sorted({finding.rule for finding in event.findings}))

@@ -63,6 +63,12 @@ _SHARED: dict[str, RateLimiter] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+def reset_limiters() -> None:
+    """Forget the requests made so far, as a new process would (tests and benchmarks run many CLIs in one)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()
+
+
 def limiter_for(service: str) -> RateLimiter:
     """The process-wide limiter of one arXiv service ("api", "html", "e-print"), so many papers stay polite."""
     with _SHARED_LOCK:
