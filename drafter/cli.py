@@ -600,7 +600,7 @@ def batch(
         typer.echo(report.finished_line(ended))
     failed = {p.id: p.error for p in ended.state.papers if p.status == "failed"}
     if failed:
-        from .batch.errors import PapersFailed
+        from .errors import PapersFailed
 
         _fail(PapersFailed(failed))
     if any(p.error for p in ended.state.papers):

@@ -223,7 +223,7 @@ def test_a_keyboard_interrupt_from_the_poll_sleep_keeps_the_state(env, tmp_path,
     import os
 
     from drafter.batch import command
-    from drafter.batch.errors import BatchInterrupted
+    from drafter.errors import BatchInterrupted
 
     def interrupt(seconds: float) -> None:
         raise KeyboardInterrupt

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from drafter.batch import jsonl, plan, state
-from drafter.batch.errors import BatchNotFound, BatchStateDamaged
-from drafter.batch.errors import RequestChanged, RequestFailed
+from drafter.errors import BatchNotFound, BatchStateDamaged
+from drafter.errors import RequestChanged, RequestFailed
 from drafter.batch.run import Deferred, StateAnswers, body_sha
 from drafter.chat.base import ChatRequest, Message, Usage
 from drafter.chat.cost import LIST_PRICES, parse_prices

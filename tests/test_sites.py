@@ -24,7 +24,7 @@ from drafter.hugo.archetypes import Located, find_archetype
 from drafter.hugo.page import PageContext, hugo_date
 from drafter.hugo.site import load_site_info
 from drafter.post import document as post
-from drafter.post.placeholders import Action, classify, has_placeholders, placeholders
+from drafter.post.placeholders import classify, has_placeholders, placeholders
 from drafter.validate.section import validate_section
 from drafter.validate.toc import check_toc_links
 from drafter.cli import app
@@ -181,9 +181,9 @@ def test_lookup_matches_real_hugo(tmp_path, kind):
 def test_generic_placeholders_are_recognised_and_shortcodes_kept():
     document = post.split(TOML_ARCHETYPE)
     actions = {block.title: classify(block) for block in document.blocks}
-    assert actions == {"Summary": Action.FILL, "Method": Action.FILL,
-                       "Results": Action.FILL, "Takeaways": Action.FILL,
-                       "About this series": Action.KEEP}
+    assert actions == {"Summary": Status.FILL, "Method": Status.FILL,
+                       "Results": Status.FILL, "Takeaways": Status.FILL,
+                       "About this series": Status.KEEP}
     method = document.blocks[document.find("Method")].text
     assert placeholders(method) == ["TODO: explain the method in plain words."]
     assert has_placeholders("<one-paragraph summary of the paper>\n")
@@ -203,7 +203,7 @@ def test_h3_sections_are_detected():
     assert [b.title for b in document.blocks] == ["{{ replace .Name \"-\" \" \" | title }}", "Overview", "How it works", "Verdict"]
     relearn = (DATA / "archetypes" / "McShelby__hugo-theme-relearn__chapter.md").read_text()
     blocks = post.split(relearn).blocks
-    assert [classify(b) for b in blocks] == [Action.KEEP, Action.FILL]  # lorem ipsum
+    assert [classify(b) for b in blocks] == [Status.KEEP, Status.FILL]  # lorem ipsum
 
 
 # -- bodyless archetypes ----------------------------------------------------------------------------------

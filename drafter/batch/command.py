@@ -14,7 +14,7 @@ from ..errors import InputFileError
 from ..settings import Settings, resolve
 from ..commands.session import Sources, absolute
 from . import state
-from .errors import BatchUsageError
+from ..errors import BatchUsageError
 from .papers import fetch_papers
 from .run import BatchRun, Ended, Progress, ProviderFactory
 from .state import FAILED, BatchState, PaperEntry

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import MissingApiKey
 from ..chat.openai import needs_api_key
-from .errors import BatchProviderError
+from ..errors import BatchProviderError
 from .plan import ENDPOINT
 
 if TYPE_CHECKING:

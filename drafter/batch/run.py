@@ -28,7 +28,7 @@ from ..commands.session import Sources, absolute, check_writable, write_new_file
 from ..pipeline.fill import Draft
 from ..settings import Settings
 from . import jsonl, plan, state
-from .errors import (BatchCancelled, BatchInterrupted, BatchProviderError, BatchUsageError, OutputTaken,
+from ..errors import (BatchCancelled, BatchInterrupted, BatchProviderError, BatchUsageError, OutputTaken,
                      RequestChanged, RequestFailed, ResultsRefused)
 from .provider import BatchProvider, JobStatus
 from .state import ANSWERED, FAILED, PENDING, PREPARED, SUBMITTED, TERMINAL, WRITTEN, BatchState, JobEntry, RoundEntry

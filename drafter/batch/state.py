@@ -12,7 +12,7 @@ from typing import Any
 from ..chat.base import Usage
 from ..errors import OutputUnwritable
 from ..files import write_atomic
-from .errors import BatchNotFound, BatchStateDamaged
+from ..errors import BatchNotFound, BatchStateDamaged
 
 FORMAT = 1
 STATE_FOLDER = Path(".drafter") / "batches"

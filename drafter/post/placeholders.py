@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from .document import Block
 
 
-Action = Status  # the old name of what a block needs, kept while other worktrees import it; use drafter.status.Status
-
-
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -87,19 +84,19 @@ def placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def classify(block: "Block") -> Action:
+def classify(block: "Block") -> Status:
     """Decide whether a block of the archetype is filled by the model, stripped of comments, or kept."""
     comments = guidance_comments(block.text)
     without_comments = strip_comments(block.text)
     slots = any(line.zone == "prose" and bracket_slots(line.text) for line in scan(without_comments))
     if slots or sample_lines(without_comments) or sample_identifiers(without_comments) or generic_slots(without_comments):
-        return Action.FILL
+        return Status.FILL
     if not comments:
-        return Action.KEEP
+        return Status.KEEP
     # Comments beside real content (a widget's <div>) are notes to the writer, not a request for prose.
     rest = "\n".join(line for line in without_comments.splitlines()[1:] if line.strip())
     has_subheadings = len(block.headings) > 1
-    return Action.STRIP if rest and not has_subheadings else Action.FILL
+    return Status.STRIP if rest and not has_subheadings else Status.FILL
 
 
 def sample_lines(text: str) -> frozenset[str]:
