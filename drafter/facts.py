@@ -14,6 +14,18 @@ from .post.placeholders import SLOT
 from .post.pairing import heading_pattern
 
 FACTS_RULE = "facts"
+# The facts answer's shape, sent as a JSON-schema response_format where the endpoint takes one (OpenAI's);
+# elsewhere the facts prompt asks for the same object in words.
+FACTS_SCHEMA = {
+    "name": "facts",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "properties": {key: {"type": "string"} for key in ("name", "tagline", "kind", "slug")},
+        "required": ["name", "tagline", "kind", "slug"],
+        "additionalProperties": False,
+    },
+}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -13,6 +13,7 @@ from answers import skeleton
 from drafter.cli import app
 from drafter.chat.cost import LIST_PRICES, Price, format_cost, parse_prices, price_for
 from drafter.errors import ConfigError
+from drafter.facts import FACTS_SCHEMA
 from drafter.chat.base import ChatRequest, Message, Usage
 from drafter.chat.openai import OpenAIChat
 
@@ -198,6 +199,47 @@ def test_the_cache_key_is_sent_where_supported(model_server):
     finally:
         client.close()
     assert model_server.received[0].body["prompt_cache_key"] == "drafter-1706.03762"
+
+
+@pytest.mark.parametrize(("openai_endpoint", "expected"), [
+    (True, {"type": "json_schema", "json_schema": FACTS_SCHEMA}),
+    (False, None),  # a local server may refuse an unknown field: the prompt asks for the JSON in words
+])
+def test_the_facts_schema_is_sent_as_response_format_only_to_openai(model_server, openai_endpoint, expected):
+    """Issue 11: the facts request carries a JSON-schema response_format where the endpoint takes it."""
+    client = OpenAIChat(base_url=model_server.base_url, send_cache_key=openai_endpoint)
+    try:
+        client.complete(ChatRequest(model="test-model", messages=(Message("user", "facts?"),), json_schema=FACTS_SCHEMA))
+    finally:
+        client.close()
+    assert model_server.received[0].body.get("response_format") == expected
+    assert "response_format" not in ChatRequest(model="m", messages=(), json_schema=FACTS_SCHEMA).payload()
+
+
+def test_only_the_facts_request_asks_for_the_facts_schema():
+    """The schema shapes the facts answer; a section's answer is Markdown and must carry none."""
+    from answers import Author
+    from drafter.arxiv import parse_feed, parse_id
+    from drafter.chat.base import ChatResponse
+    from drafter.pipeline.fill import Pipeline
+    from drafter.prompts import PromptBook
+
+    seen = {}
+    author = Author()
+
+    class Seam:
+        def complete(self, request):
+            seen[request.label] = request.json_schema
+            return ChatResponse(author(request.payload()))
+
+    source = Path(__file__).resolve().parent / "data" / "arxiv" / "1706.03762.xml"
+    paper = parse_feed(source.read_text(encoding="utf-8"), parse_id("1706.03762"))
+    pipeline = Pipeline(Seam(), PromptBook(), model="test-model")
+    facts, _ = pipeline.establish_facts(paper)
+    archetype = (Path(__file__).resolve().parents[1] / "drafter" / "archetypes" / "model.md").read_text(encoding="utf-8")
+    pipeline.fill(paper, facts, archetype.replace("{{ .File.ContentBaseName }}", "transformer"))
+    schemas = [label for label, schema in seen.items() if schema is not None]
+    assert len(seen) == 15 and schemas == ["facts"] and seen["facts"] == FACTS_SCHEMA
 
 
 def test_pipeline_sets_one_cache_key_per_paper():

@@ -61,8 +61,8 @@ class StateAnswers:
         """The stored answer; Deferred when there is none yet; RequestFailed after a second failure."""
         custom_id = str(plan.request_id(self.paper, request.label, request.position, request.attempt))
         body = request.payload()
-        if self.send_cache_key and request.cache_key:
-            body["prompt_cache_key"] = request.cache_key
+        if self.send_cache_key:
+            body.update(request.openai_extensions())
         sha = body_sha(body)
         entry = self.batch.requests.get(custom_id)
         if entry is not None and entry.sha != sha and entry.status in (ANSWERED, SUBMITTED, PREPARED):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,6 +47,16 @@ class ChatRequest:
     temperature: float | None = 0.2
     max_tokens: int | None = DEFAULT_ANSWER_TOKENS
     cache_key: str | None = None
+    json_schema: Mapping[str, Any] | None = None  # {"name", "strict", "schema"}: the answer's JSON shape, where taken
+
+    def openai_extensions(self) -> dict[str, Any]:
+        """The fields only OpenAI's API takes (prompt_cache_key, a JSON-schema response_format); not in payload()."""
+        extensions: dict[str, Any] = {}
+        if self.cache_key:
+            extensions["prompt_cache_key"] = self.cache_key
+        if self.json_schema:
+            extensions["response_format"] = {"type": "json_schema", "json_schema": dict(self.json_schema)}
+        return extensions
 
     def payload(self) -> dict[str, Any]:
         """Return the request as the Chat Completions API takes it (what cassettes match on)."""

@@ -105,7 +105,7 @@ class OpenAIChat:
         self._closed = threading.Event()
         self._sleep = sleep or self._closed.wait
         self._on_retry = on_retry  # told (label, reason, seconds) before each wait, so a retry is never silent
-        # prompt_cache_key is an OpenAI extension; strict local servers may reject unknown fields.
+        # prompt_cache_key and a JSON-schema response_format are OpenAI's; strict local servers may reject them.
         self._send_cache_key = needs_api_key(base_url) if send_cache_key is None else send_cache_key
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
@@ -189,9 +189,7 @@ class OpenAIChat:
         import openai
 
         body = request.payload()
-        extra: dict[str, Any] = {}
-        if request.cache_key and self._send_cache_key:
-            extra["prompt_cache_key"] = request.cache_key
+        extra = request.openai_extensions() if self._send_cache_key else {}
         try:
             completion = self._sdk().chat.completions.create(**body, **extra)
         except openai.RateLimitError as error:

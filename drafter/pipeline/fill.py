@@ -15,7 +15,7 @@ from ..arxiv.text import PaperText
 from ..chat.base import ChatClient, Usage
 from ..chat.cache import ResponseCache
 from ..errors import BudgetExceeded
-from ..facts import Facts, parse_facts, prefill
+from ..facts import FACTS_SCHEMA, Facts, parse_facts, prefill
 from ..findings import Finding
 from ..grounding import paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
@@ -155,7 +155,7 @@ class Pipeline:
     def establish_facts(self, paper: Paper) -> tuple[Facts | None, Outcome]:
         """Ask for the model's name, tagline, kind and slug."""
         conversation = Conversation(FACTS_LABEL, -1, facts_messages(self.prompts, paper, self.outline, self._text),
-                                    prompt_cache_key(paper))
+                                    prompt_cache_key(paper), FACTS_SCHEMA)
         holder: dict[str, Facts] = {}
 
         def judge(answer: str) -> list[Finding]:

@@ -6,7 +6,8 @@ budget that refuses a request ends the loop with the part not done, and the run 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 
 from ..chat.base import ChatClient, ChatRequest, Message, Usage
@@ -38,8 +39,10 @@ class Attempt:
 class Conversation:
     """The messages of one part's exchange; a rejected answer and its findings are appended before the next attempt."""
 
-    def __init__(self, label: str, position: int, messages: list[Message], cache_key: str | None = None) -> None:
+    def __init__(self, label: str, position: int, messages: list[Message], cache_key: str | None = None,
+                 json_schema: Mapping[str, Any] | None = None) -> None:
         self.label = label
+        self.json_schema = json_schema
         self.position = position
         self.messages = messages
         self.cache_key = cache_key
@@ -50,7 +53,8 @@ class Conversation:
     def request(self, model: str) -> ChatRequest:
         """The request for the next attempt."""
         return ChatRequest(model=model, messages=tuple(self.messages), label=self.label, attempt=self.attempts + 1,
-                           position=self.position, cache_key=self.cache_key)
+                           position=self.position, cache_key=self.cache_key,
+                           json_schema=self.json_schema)
 
 
 def ask_until_valid(conversation: Conversation, judge: Judge, *, client: ChatClient, prompts: PromptBook, model: str,
