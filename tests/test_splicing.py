@@ -16,7 +16,7 @@ from drafter.arxiv.feed import parse_feed
 from drafter.arxiv.ids import parse_id
 from drafter.errors import SectionNotFound
 from drafter.post.document import split
-from drafter.post.placeholders import Action
+from drafter.status import Status
 
 ARCHETYPE = ("---\ntitle: x\n---\n\n# [Model Name]: [Brief Tagline]\n\n[One line about the model]\n\n"
              "## Overview\n\nThis post is kept as written.\n\n"
@@ -33,11 +33,11 @@ def draft_states():
 def test_each_part_of_the_draft_gets_its_archetype_part_and_its_state():
     listing = [(s.number, s.index, s.block.title, s.action, s.state) for s in draft_states()]
     assert listing == [
-        (1, 0, "LoRA: low-rank adaptation of large language models", Action.FILL, "ok"),
-        (2, 1, "Overview", Action.KEEP, "kept (nothing to fill)"),
-        (3, 2, "Method", Action.FILL, "ok"),
+        (1, 0, "LoRA: low-rank adaptation of large language models", Status.FILL, "ok"),
+        (2, 1, "Overview", Status.KEEP, "kept (nothing to fill)"),
+        (3, 2, "Method", Status.FILL, "ok"),
         (4, 3, "My notes", None, "not in the archetype"),
-        (5, 4, "Results", Action.FILL, "fails: placeholder"),
+        (5, 4, "Results", Status.FILL, "fails: placeholder"),
     ]
 
 

@@ -16,7 +16,8 @@ from drafter import arxiv, grounding
 from drafter.post import document as post
 from drafter import findings as rule_ids
 from drafter.post.markdown import strip_comments
-from drafter.post.placeholders import Action, classify
+from drafter.post.placeholders import classify
+from drafter.status import Status
 from drafter.validate.document import check_document
 from drafter.validate.front_matter import front_matter_placeholders
 from drafter.validate.section import validate_section
@@ -80,9 +81,9 @@ def test_reference_entries_are_citations_not_claims() -> None:
 
 def test_archetype_blocks_classify_as_before() -> None:
     actions = {post.headings(b.text)[0].title: classify(b) for b in ARCHETYPE_DOC.blocks}
-    assert actions["Table of Contents"] is Action.KEEP
-    assert actions["Interactive Elements"] is Action.STRIP
-    assert all(actions[title] is Action.FILL for title in GOOD if title != LEAD)
+    assert actions["Table of Contents"] is Status.KEEP
+    assert actions["Interactive Elements"] is Status.STRIP
+    assert all(actions[title] is Status.FILL for title in GOOD if title != LEAD)
 
 
 # -- defective copies of good sections -------------------------------------------------------
@@ -310,7 +311,7 @@ def assemble() -> str:
         action = classify(block)
         if title in GOOD:
             text = GOOD[title].rstrip("\n") + "\n\n"
-        elif action is Action.STRIP:
+        elif action is Status.STRIP:
             text = strip_comments(block.text)
         else:
             text = block.text
