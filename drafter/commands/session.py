@@ -110,7 +110,8 @@ class Session:
         if self.on_event is not None:
             from ..pipeline.events import Event
 
-            self.on_event(Event(label, Status.RETRYING, note=f"{reason}; retrying in {seconds:.1f} s"))
+            self.on_event(Event(label, Status.RETRYING, note=f"{reason}; retrying in {seconds:.1f} s", reason=reason,
+                                wait=seconds))
 
     def cache(self) -> ResponseCache | None:
         """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
@@ -137,7 +138,7 @@ class Session:
         """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check."""
         cassette = self.stack.cassette if self.stack is not None else None
         if self.stack is not None:
-            feed = self.stack.feed(arxiv_id)
+            feed = self._fetch(arxiv_id)
         elif self.sources.replay is not None:  # a dry run of a replay: the cassette's response, no network
             from ..chat.cassette import Player
 
@@ -154,6 +155,22 @@ class Session:
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, self.environ)
         return paper
+
+    def _fetch(self, arxiv_id: arxiv.ArxivId):
+        """The arXiv response through the client stack, told to the display as a row of its own."""
+        if self.on_event is None:
+            return self.stack.feed(arxiv_id)
+        from ..pipeline.events import FETCH, Event
+
+        label = f"arXiv {arxiv_id}"
+        self.on_event(Event(label, Status.ASKING, 1, step=FETCH))
+        try:
+            feed = self.stack.feed(arxiv_id)
+        except BaseException:
+            self.on_event(Event(label, Status.FAILED, 1, step=FETCH))
+            raise
+        self.on_event(Event(label, Status.FILLED, 1, step=FETCH))
+        return feed
 
     def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
         """A pipeline with this run's settings."""
