@@ -37,11 +37,15 @@ def machine() -> str:
 
 
 @contextmanager
-def servers(latency: float = 0.0, max_concurrent: int | None = None, retry_after: str = "0.05") -> Iterator[FakeOpenAI]:
-    """The local OpenAI-compatible server and arXiv API, with drafter's environment pointing at them."""
+def servers(latency: float = 0.0, max_concurrent: int | None = None, retry_after: str = "0.05",
+            arxiv_latency: float = 0.0, fulltext_latency: float = 0.0) -> Iterator[FakeOpenAI]:
+    """The local OpenAI-compatible server and arXiv (API, HTML, e-print), with drafter's environment pointing at them.
+
+    `arxiv_latency` delays the API's answer, `fulltext_latency` each HTML and e-print answer.
+    """
     with FakeOpenAI(Author(), latency=latency, max_concurrent=max_concurrent,
-                    retry_after_when_busy=retry_after) as model, ArxivServer() as arxiv_api:
-        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
+                    retry_after_when_busy=retry_after) as model, ArxivServer(fulltext_latency, arxiv_latency) as arxiv_api:
+        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", **arxiv_api.environment,
                          DRAFTER_MODEL="test-model"):
             yield model
 
@@ -50,8 +54,10 @@ def drafter_new(*flags: str) -> tuple[int, str, float]:
     """Run `drafter new 1706.03762 FLAGS` in-process to a scratch file; return exit code, stderr and wall time."""
     from typer.testing import CliRunner
 
+    from drafter.arxiv.api import reset_limiters
     from drafter.cli import app
 
+    reset_limiters()  # each run stands for a new process: arXiv's 3-second spacing applies within a run
     with tempfile.TemporaryDirectory() as scratch:
         # An empty answer cache: every request is sent.
         with environment(DRAFTER_CACHE_DIR=str(Path(scratch) / "cache")):

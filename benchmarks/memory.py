@@ -46,7 +46,7 @@ def main() -> None:
         assert code == 0, "the replay failed"
         with servers(latency=0.05):
             live_environment = dict(environment, **{name: os.environ[name] for name in
-                                                    ("OPENAI_BASE_URL", "DRAFTER_ARXIV_API", "DRAFTER_MODEL")})
+                                                    ("OPENAI_BASE_URL", "DRAFTER_ARXIV_API", "DRAFTER_ARXIV_HTML", "DRAFTER_ARXIV_EPRINT", "DRAFTER_MODEL")})
             live, code = peak_rss_mb(drafter + ["new", PAPER, "--output", str(folder / "live.md")], live_environment, folder)
             assert code == 0, "the live run failed"
         floor, _ = peak_rss_mb([sys.executable, "-c", "import typer"], environment, folder)

@@ -28,7 +28,8 @@ def fresh_run(latency: float, scratch: Path, number: int, environment: dict[str,
     """One `drafter new` process against servers with `latency`; return wall time, first-request and tail times."""
     with servers(latency) as model:
         run_environment = {**environment, **{name: os.environ[name] for name in
-                                             ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL")}}
+                                             ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API",
+                                              "DRAFTER_ARXIV_HTML", "DRAFTER_ARXIV_EPRINT", "DRAFTER_MODEL")}}
         run_environment["DRAFTER_CACHE_DIR"] = str(scratch / f"cache-{number}")  # empty: every request is sent
         start = time.monotonic()
         done = subprocess.run([*drafter_command(), "new", PAPER, "--output", str(scratch / f"draft-{number}.md")],
@@ -61,6 +62,24 @@ def fresh_figures(latencies: list[float], runs: int) -> None:
         tail = statistics.median(t for _, _, t in measured)
         print(f"  L = {latency:.1f} s  {wall:.3f} s = {wall / latency:.2f} L  (range {min(walls) / latency:.2f}-{max(walls) / latency:.2f} L;"
               f" first request at {first:.3f} s, exit {tail:.3f} s after the last answer)")
+
+
+def fulltext_figures(latency: float) -> None:
+    """Print the wall time with the paper's full text against the abstract alone, arXiv answering slowly.
+
+    The API answers after `latency`; so does each full-text request, and 1706.03762 needs two (HTML: 404,
+    then the e-print). The text is fetched alongside the API call, so a full run should not be slower.
+    """
+    with servers(0.0):
+        drafter_new()  # import the SDK and warm caches outside the timings
+    walls = {}
+    for source in ("abstract", "full"):
+        with servers(0.0, arxiv_latency=latency, fulltext_latency=latency / 2):
+            code, err, walls[source] = drafter_new("--source", source)
+            assert code == 0, err
+    print(f"full text fetched alongside the API (API {latency:.1f} s, HTML 404 + e-print {latency / 2:.1f} s each, model 0 s):")
+    print(f"  --source abstract             {walls['abstract']:.3f} s")
+    print(f"  --source full                 {walls['full']:.3f} s  ({walls['full'] - walls['abstract']:+.3f} s)")
 
 
 def in_process_figures(latency: float, limit: int) -> None:
@@ -107,6 +126,7 @@ def main() -> None:
     if args.fresh:
         fresh_figures(args.fresh, args.runs)
     in_process_figures(args.latency, args.limit)
+    fulltext_figures(1.0)
 
 
 if __name__ == "__main__":

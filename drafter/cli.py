@@ -94,6 +94,7 @@ PromptsOption = Annotated[Optional[Path], typer.Option("--prompts", metavar="DIR
 RecordOption = Annotated[Optional[Path], typer.Option("--record", metavar="FILE", help="Record the arXiv response and every model exchange to this cassette.")]
 ReplayOption = Annotated[Optional[Path], typer.Option("--replay", metavar="FILE", help="Answer from this cassette instead of the network.")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Ask the model even for answers already in the cache.")]
+SourceOption = Annotated[Optional[str], typer.Option("--source", help="What the model is shown: full (the paper's text from arXiv, else the abstract) or abstract [default: full].")]
 GroundingOption = Annotated[Optional[str], typer.Option("--grounding", help="Numbers the paper doesn't state: error (re-ask), warn (report) or off [default: error].")]
 KindOption = Annotated[Optional[str], typer.Option("--kind", metavar="NAME", help="Archetype kind to look up in the site's archetypes/ [default: model].")]
 
@@ -148,6 +149,7 @@ def new(
     replay: ReplayOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Stop asking before a request could take the run past this many US dollars.")] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", metavar="N", help="Stop asking before a request could take the run past N tokens (in + out).")] = None,
     log: Annotated[Optional[Path], typer.Option("--log", metavar="FILE", help="Write one JSON line per model request (times, status, tokens) to FILE.")] = None,
@@ -186,10 +188,11 @@ def new(
                                  run_code=run_code)
             run = NewRun(options, {
                 "model": model, "base_url": base_url, "kind": kind, "section": section, "renderer": renderer,
-                "max_attempts": max_attempts, "grounding": grounding,
+                "max_attempts": max_attempts, "grounding": grounding, "source": source,
                 "concurrency": concurrency, "max_cost": max_cost, "max_tokens": max_tokens, "log": log})
             if dry_run:
                 _print_plan(run.plan())
+                _print_kept(run.session)
                 return
             from .chat.cost import price_for
 
@@ -253,6 +256,19 @@ def _cost_note(price, usage, model: str) -> str:
     return f"{format_cost(price.cost(usage))} at {model} prices"
 
 
+def _print_kept(session) -> None:
+    """--dry-run: where the paper's text came from, the sections the shared prompt holds, and what the budget cut."""
+    from .commands.session import describe_text
+
+    text = session.paper_text
+    typer.echo(f"paper text: {session.full_text.note or describe_text(text)}")
+    if text is not None:
+        for line in text.outline():
+            typer.echo(f"kept    {line}")
+        for title in text.dropped:
+            typer.echo(f"dropped {title}")
+
+
 def _print_plan(planned) -> None:
     total = 0
     for request in planned:
@@ -288,6 +304,7 @@ def check(
     grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
     run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Also print, for every number, where the paper states it (section and sentence); json: {findings, evidence}.")] = False,
+    source: SourceOption = None,
 ) -> None:
     """Validate a draft against its archetype; print path:line: rule: message for each finding.
 
@@ -312,7 +329,7 @@ def check(
             if explain and (offline or grounding == "off"):
                 raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
             report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
-                                 grounding="off" if offline else grounding, run_code=run_code, explain=explain)
+                                 grounding="off" if offline else grounding, run_code=run_code, explain=explain, source=source)
         except DrafterError as error:
             _fail(error)
     for note in report.notes:
@@ -403,6 +420,7 @@ def regen(
     replay: ReplayOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Redo single sections of an existing draft; every other byte stays as it is.
 
@@ -430,7 +448,7 @@ def regen(
             options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
                                    hint=hint, diff=diff, sources=sources)
             run = RegenRun(options, {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts,
-                                     "grounding": grounding})
+                                     "grounding": grounding, "source": source})
             display = progress.for_stream(sys.stderr)
             try:
                 result = run.execute(on_event=display)

@@ -19,7 +19,7 @@ def describe(event: Event, price: Price | None = None) -> str:
     """One plain line for an event; with a price, finished parts show what they cost."""
     if event.status is Status.ASKING:
         return f"{event.label}: asking (attempt {event.attempt})"
-    if event.status is Status.RETRYING:
+    if event.status in (Status.RETRYING, Status.NOTE):
         return f"{event.label}: {event.note}"
     if event.status is Status.REJECTED:
         rules = ", ".join(sorted({finding.rule for finding in event.findings}))
@@ -109,6 +109,8 @@ def state_text(row: Row, now: float) -> str:
     event = row.event
     if event.status is Status.FILL:
         return "waiting"
+    if event.status is Status.NOTE:
+        return event.note
     if event.status is Status.RETRYING:
         left = max(0.0, (row.retry_at or now) - now)
         reason = event.reason or "transport fault"

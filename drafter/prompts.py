@@ -28,8 +28,10 @@ def anchor(title: str) -> str:
 
 
 def untrusted(text: str) -> str:
-    """Quote paper text so it cannot close the <<<ABSTRACT ... ABSTRACT>>> fence it is shown in."""
-    return text.replace("ABSTRACT>>>", "ABSTRACT> >>").replace("<<<ABSTRACT", "<< <ABSTRACT")
+    """Quote paper text so it cannot close the <<<ABSTRACT ... ABSTRACT>>> or <<<PAPER ... PAPER>>> fence it is shown in."""
+    for marker in ("ABSTRACT", "PAPER"):
+        text = text.replace(f"{marker}>>>", f"{marker}> >>").replace(f"<<<{marker}", f"<< <{marker}")
+    return text
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class Settings:
     prompts_dir: Path | None = None
     max_attempts: int = 3
     concurrency: int = 16  # every section of a wave at once, up to 16
+    source: str = "full"  # what the model is shown: "full" (the paper's text, else the abstract) or "abstract"
+    max_source_tokens: int = 10_000  # the paper's text in the shared prompt: fits a 16k context with the answer
     grounding: str = "error"  # numbers the paper doesn't state: "error" re-asks, "warn" reports, "off" allows
     connect_timeout: float = 10.0
     read_timeout: float = 120.0
@@ -58,7 +60,7 @@ _ENVIRONMENT = {
 }
 _FILE_KEYS = {"model", "base_url", "arxiv_api", "kind", "section", "renderer", "prompts_dir", "max_attempts",
               "concurrency", "connect_timeout", "read_timeout", "run_code_timeout", "grounding", "max_cost", "max_tokens", "prices",
-              "title_from_name"}
+              "title_from_name", "source", "max_source_tokens"}
 
 
 def read_config(site: Path | None) -> dict[str, Any]:
@@ -117,7 +119,7 @@ _EXPECTED = {
     "str": ("a string", '{name} = "text"'),
     "bool": ("true or false", "{name} = false"),
 }
-_CHOICES = {"grounding": GROUNDING_MODES, "renderer": ("auto", "hugo", "builtin")}
+_CHOICES = {"grounding": GROUNDING_MODES, "renderer": ("auto", "hugo", "builtin"), "source": ("full", "abstract")}
 _KINDS = {f.name: f.type.replace(" | None", "") for f in fields(Settings)}
 
 
@@ -155,6 +157,8 @@ def _check_range(name: str, value: Any, origin: str) -> None:
         raise ConfigError(origin, f"must be at least 1, got {value}")
     if name == "concurrency" and not 1 <= value <= 64:
         raise ConfigError(origin, f"must be a whole number between 1 and 64, got {value}")
+    if name == "max_source_tokens" and value < 500:
+        raise ConfigError(origin, f"must be at least 500 tokens (the abstract alone is about 300), got {value}")
     if name in ("max_cost", "max_tokens") and value <= 0:
         unit = "USD" if name == "max_cost" else "tokens"
         raise ConfigError(origin, f"must be a positive number of {unit}, got {value}")

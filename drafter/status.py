@@ -19,6 +19,7 @@ class Status(str, Enum):
     RETRYING = "retrying"  # a transport fault; the same request again after a wait
     FILLED = "filled"  # an answer passed validation
     FAILED = "failed"  # no answer passed (or the budget ran out): the archetype's text is kept
+    NOTE = "note"  # a one-line note on the run (the paper's full text unavailable: the abstract alone)
 
     def __str__(self) -> str:
         return self.value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
 import socket
 import sys
+import tarfile
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +25,29 @@ from fakeopenai import FakeOpenAI  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"  # fixtures copied into the repository; tests/data/README.md says from where
 ARXIV_FILES = DATA / "arxiv"
+FULLTEXT_FILES = DATA / "fulltext"  # real LaTeX sources and LaTeXML HTML, by arXiv ID (see tests/data/README.md)
+
+
+def pack_source(folder: Path, *, extra: dict[str, bytes] | None = None) -> bytes:
+    """A folder's files as arXiv serves an e-print: a gzipped tar, made in memory, byte-identical every time."""
+    buffer = io.BytesIO()
+    members = {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    members.update(extra or {})
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 0
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiters() -> None:
+    """Each test is a new run: arXiv's 3-second spacing is kept within a run, not across the suite's runs."""
+    from drafter.arxiv.api import reset_limiters
+
+    reset_limiters()
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +64,20 @@ def model_server() -> Iterator[FakeOpenAI]:
 
 
 class ArxivServer:
-    """A local stand-in for the arXiv query API serving the recorded responses in tests/data/arxiv."""
+    """A local stand-in for arXiv: the query API (tests/data/arxiv), the HTML pages and the e-prints.
 
-    def __init__(self) -> None:
+    `/html/<id>` answers 404 unless `html_pages` holds the ID (arXiv has no HTML for papers from before
+    December 2023); `/e-print/<id>` serves `eprints`, by default the real source of 1706.03762 packed as a
+    gzipped tar. `latency` delays each kind (`fulltext_latency` both), as a far-away arXiv would.
+    """
+
+    def __init__(self, fulltext_latency: float = 0.0, api_latency: float = 0.0) -> None:
         self.requests: list[str] = []
+        self.fulltext_requests: list[str] = []  # "html/<id>" and "e-print/<id>", in order
         self.overrides: dict[str, tuple[int, str]] = {}
+        self.html_pages: dict[str, tuple[int, bytes]] = {}
+        self.eprints: dict[str, tuple[int, bytes]] = {"1706.03762": (200, pack_source(FULLTEXT_FILES / "1706.03762"))}
+        self.latency = {"html": fulltext_latency, "e-print": fulltext_latency, "api": api_latency}  # s before an answer
         self.dropped_from_lists: set[str] = set()  # IDs a list request's answer leaves out, as arXiv has done
         handler = self._handler()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -52,6 +88,33 @@ class ArxivServer:
         """The API base URL, for DRAFTER_ARXIV_API."""
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/api/query"
+
+    @property
+    def html_url(self) -> str:
+        """The HTML base URL, for DRAFTER_ARXIV_HTML."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/html"
+
+    @property
+    def eprint_url(self) -> str:
+        """The e-print base URL, for DRAFTER_ARXIV_EPRINT."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/e-print"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The three variables that point drafter at this server."""
+        return {"DRAFTER_ARXIV_API": self.url, "DRAFTER_ARXIV_HTML": self.html_url, "DRAFTER_ARXIV_EPRINT": self.eprint_url}
+
+    def fulltext(self, kind: str, versioned: str) -> tuple[int, bytes, str]:
+        """The status, body and content type served at /html/<id> or /e-print/<id> (a version suffix ignored)."""
+        base = versioned.split("v")[0] if "." in versioned else versioned
+        table = self.html_pages if kind == "html" else self.eprints
+        found = table.get(versioned) or table.get(base)
+        if found is None:
+            return 404, b"Not Found", "text/plain"
+        status, body = found
+        return status, body, "text/html; charset=utf-8" if kind == "html" else "application/gzip"
 
     def answer(self, arxiv_id: str) -> tuple[int, str]:
         """The status and body served for an id_list value."""
@@ -80,9 +143,16 @@ class ArxivServer:
                 pass
 
             def do_GET(self) -> None:
+                path = urlparse(self.path).path
+                for kind in ("html", "e-print"):
+                    if path.startswith(f"/{kind}/"):
+                        self._fulltext(kind, path[len(kind) + 2:].strip("/"))
+                        return
                 query = parse_qs(urlparse(self.path).query)
                 arxiv_id = query.get("id_list", [""])[0]
                 outer.requests.append(arxiv_id)
+                if outer.latency.get("api"):
+                    time.sleep(outer.latency["api"])
                 if "," in arxiv_id:
                     status, body = outer.answer_list(arxiv_id.split(","))
                 else:
@@ -93,6 +163,20 @@ class ArxivServer:
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _fulltext(self, kind: str, arxiv_id: str) -> None:
+                outer.fulltext_requests.append(f"{kind}/{arxiv_id}")
+                if outer.latency.get(kind):
+                    time.sleep(outer.latency[kind])
+                status, body, content_type = outer.fulltext(kind, arxiv_id)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", content_type)
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client timed out and hung up
 
         return Handler
 
@@ -118,11 +202,12 @@ def env(monkeypatch: pytest.MonkeyPatch, model_server: FakeOpenAI, arxiv_server:
     values = {
         "OPENAI_BASE_URL": model_server.base_url,
         "OPENAI_API_KEY": "sk-test-not-a-real-key",
-        "DRAFTER_ARXIV_API": arxiv_server.url,
+        **arxiv_server.environment,
         "DRAFTER_MODEL": "test-model",
         "DRAFTER_CACHE_DIR": str(tmp_path / ".answer-cache"),
     }
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_MODEL", "DRAFTER_CACHE_DIR"):
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DRAFTER_ARXIV_API", "DRAFTER_ARXIV_HTML", "DRAFTER_ARXIV_EPRINT",
+                 "DRAFTER_MODEL", "DRAFTER_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():
         monkeypatch.setenv(name, value)

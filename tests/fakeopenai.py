@@ -46,7 +46,7 @@ class Fault:
     retry_after: str | None = None
     delay: float = 0.0
     status: int = 500
-    only_label: str | None = None  # apply only to requests whose prompt contains this text
+    only_label: str | None = None  # apply only to requests whose last message contains this text
 
 
 @dataclass
@@ -116,7 +116,10 @@ class FakeOpenAI:
     # -- used by the handler -------------------------------------------------------------
 
     def _take_fault(self, body: dict[str, Any]) -> Fault | None:
-        text = json.dumps(body)
+        # Matched against what the request asks (its last message), not the paper every request now carries:
+        # the paper's own "### Applications of Attention" must not match a fault meant for "## Applications".
+        messages = body.get("messages") or [{}]
+        text = json.dumps(messages[-1]) if isinstance(messages, list) and messages else json.dumps(body)
         with self._lock:
             for fault in list(self.faults):
                 if fault.only_label is None or fault.only_label in text:

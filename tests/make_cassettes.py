@@ -27,7 +27,7 @@ def record(arxiv_id: str, cassette: Path) -> None:
     from drafter.cli import app
 
     with FakeOpenAI(Author()) as model, ArxivServer() as arxiv_api, tempfile.TemporaryDirectory() as scratch:
-        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", DRAFTER_ARXIV_API=arxiv_api.url,
+        with environment(OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="", **arxiv_api.environment,
                          DRAFTER_MODEL=""):
             result = CliRunner().invoke(app, ["new", arxiv_id, "--output", str(Path(scratch) / "draft.md"),
                                               "--record", str(cassette), "--force", "--concurrency", "1"])

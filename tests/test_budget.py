@@ -43,7 +43,8 @@ def tokens_used(log: Path) -> int:
 
 def test_max_tokens_stops_before_the_budget_and_keeps_what_finished(env, tmp_path, model_server):
     out, log = tmp_path / "t.md", tmp_path / "run.jsonl"
-    result = drafter("new", "1706.03762", "-o", str(out), "--max-tokens", "16000", "--concurrency", "1", "--log", str(log))
+    result = drafter("new", "1706.03762", "-o", str(out), "--max-tokens", "16000", "--concurrency", "1", "--log", str(log),
+                     "--source", "abstract")  # ~1k-token requests: the budget's arithmetic, not the full text
     assert result.exit_code == 1, result.output
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"Error: wrote {out}, but the --max-tokens budget of 16000 tokens ran out")
@@ -76,7 +77,7 @@ def test_max_cost_stops_the_run_with_prices_from_drafter_toml(env, tmp_path, mod
     (site / "drafter.toml").write_text('[prices."test-model"]\ninput = 1000\ncached_input = 100\noutput = 1000\n',
                                        encoding="utf-8")
     monkeypatch.chdir(site)
-    result = drafter("new", "1706.03762", "--max-cost", "12", "--concurrency", "1")
+    result = drafter("new", "1706.03762", "--max-cost", "12", "--concurrency", "1", "--source", "abstract")
     assert result.exit_code == 1, result.output
     assert "Error: wrote " in result.stderr and "--max-cost budget of $12.00 ran out" in result.stderr
     assert (site / "content/posts/transformer.md").is_file()

@@ -121,3 +121,40 @@ def body(*messages, **fields):
 ])
 def test_describe_difference(recorded, sent, difference):
     assert describe_difference(recorded, sent) == difference
+
+
+class Echo:
+    """A ChatClient answering every request with its last message."""
+
+    closed = False
+
+    def complete(self, request):
+        return ChatResponse(request.messages[-1].content, usage=Usage(1, 1))
+
+    def close(self):
+        self.closed = True
+
+
+def test_the_recorder_writes_what_it_saw_on_close(tmp_path):
+    from drafter.chat.cassette import Recorder
+
+    inner = Echo()
+    recorder = Recorder(inner, tmp_path / "new" / "run.yaml")
+    recorder.feed = FEED
+    assert recorder.complete(request()).content == "Write it.\nIn two lines."
+    recorder.close()
+    assert inner.closed
+    feed, exchanges = load(tmp_path / "new" / "run.yaml")
+    assert feed.status == 200 and [e.response.content for e in exchanges] == ["Write it.\nIn two lines."]
+
+
+def test_a_cassette_that_cannot_be_written_is_named_and_the_client_still_closed(tmp_path):
+    from drafter.chat.cassette import Recorder
+
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    inner = Echo()
+    recorder = Recorder(inner, tmp_path / "file" / "run.yaml")
+    with pytest.raises(CassetteError) as error:
+        recorder.close()
+    assert str(error.value) == f"cassette {tmp_path / 'file' / 'run.yaml'}: cannot be written (File exists)"  # its folder is a file
+    assert inner.closed

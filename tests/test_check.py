@@ -16,7 +16,8 @@ from drafter.cli import app
 
 runner = CliRunner()
 TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
-INVENTED = "The model was trained on 512 GPUs for a month."
+# Not 512: the paper's full text (which grounding now reads, issue 11) states 512 (d_model).
+INVENTED = "The model was trained on 777 GPUs for a month."
 
 
 def replayed(tmp_path: Path, forget_paper: bool = True) -> Path:
@@ -68,7 +69,7 @@ def test_an_invented_number_fails_the_check(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '512 GPUs' does not appear in the paper "
+    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '777 GPUs' does not appear in the paper "
                                           "text you were given; remove it, or use only figures the paper states (write that "
                                           "it is not reported otherwise)"]
 
@@ -78,7 +79,7 @@ def test_grounding_warn_prints_but_passes(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft), "--grounding", "warn"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '512 GPUs'")
+    assert result.stdout.startswith(f"{draft}:{line}: ungrounded-number (warning): the number '777 GPUs'")
     assert len(result.stdout.splitlines()) == 1
 
 

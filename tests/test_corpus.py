@@ -68,10 +68,11 @@ def test_every_filled_section_of_a_good_draft_is_grounded(path):
 
 @pytest.mark.parametrize("path", DRAFTS, ids=[path.stem for path in DRAFTS])
 def test_an_invented_number_in_a_good_draft_is_caught(env, tmp_path, path):
+    """An invented figure is caught (3333, not 4096: the Transformer's full text states d_ff = 4096)."""
     copy = tmp_path / path.name
     text = path.read_text(encoding="utf-8")
     assert "## Conclusion\n\n" in text
-    copy.write_text(text.replace("## Conclusion\n\n", "## Conclusion\n\nIt was trained on 4096 accelerators.\n\n", 1), encoding="utf-8")
+    copy.write_text(text.replace("## Conclusion\n\n", "## Conclusion\n\nIt was trained on 3333 accelerators.\n\n", 1), encoding="utf-8")
     result = runner.invoke(app, ["check", str(copy)])
     assert result.exit_code == 1
     assert [line.split(":")[2].strip() for line in result.stdout.splitlines()] == ["ungrounded-number"]

@@ -462,7 +462,8 @@ def _edit(change):
 
 DAMAGE = {  # what happened to the cassette -> the words of the one-line error
     "cut inside its last answer": (_cut_in_last_answer, ["exchange 15 (Further Reading) has no finish_reason", "cut short"]),
-    "cut mid-file": (lambda t: t[: len(t) * 2 // 3], ["exchange", "has no", "record it again"]),
+    # Cut at a line end two thirds in (the cassette holds the paper's text once, so a byte offset can land in a key).
+    "cut mid-file": (lambda t: t[: t.rfind("\n", 0, len(t) * 2 // 3) + 1], ["exchange", "has no", "record it again"]),
     "an answer that is null": (_edit(lambda d: d["exchanges"][-1]["response"].update(content=None)),
                                ["exchange 15 (Further Reading) has no answer text (content is None)"]),
     "an answer cut at max_tokens": (_edit(lambda d: d["exchanges"][3]["response"].update(finish_reason="length")),

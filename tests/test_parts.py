@@ -290,7 +290,7 @@ def test_a_fatal_error_stops_the_other_workers_before_their_next_request():
 
 
 class InventsANumber:
-    """Wraps the authors' answers, adding a number the abstract never states to the Conclusion."""
+    """Wraps the authors' answers, adding a number the paper never states to the Conclusion (not 512: d_model in its full text)."""
 
     def __init__(self):
         from answers import Author
@@ -299,7 +299,7 @@ class InventsANumber:
 
     def __call__(self, body):
         answer = self.author(body)
-        return answer.replace("## Conclusion\n", "## Conclusion\n\nIt was trained on 512 GPUs.\n") if "## Conclusion" in answer[:20] else answer
+        return answer.replace("## Conclusion\n", "## Conclusion\n\nIt was trained on 777 GPUs.\n") if "## Conclusion" in answer[:20] else answer
 
 
 @pytest.mark.parametrize(
@@ -312,7 +312,7 @@ def test_grounding_modes_of_new(env, model_server, mode, conclusion_requests, wa
     asked = [r for r in model_server.completions if "## Conclusion" in r.body["messages"][2]["content"]]
     assert len(asked) == conclusion_requests
     assert ("Conclusion: warning: line 3: ungrounded-number" in result.stderr) is warned
-    assert ("512 GPUs" in Path("t.md").read_text(encoding="utf-8")) is kept_number
+    assert ("777 GPUs" in Path("t.md").read_text(encoding="utf-8")) is kept_number
     assert result.exit_code == (1 if mode == "error" else 0)
 
 

@@ -95,7 +95,8 @@ def test_regen_sees_the_drafts_facts_other_headings_and_the_hint(env, tmp_path, 
     draft = make_draft(tmp_path / "blog")
     assert runner.invoke(app, ["regen", str(draft), "Training Details", "--hint", "stress the eight GPUs"]).exit_code == 0
     messages = model_server.completions[0].body["messages"]
-    assert "Model name: Transformer" in messages[1]["content"]
+    # The facts follow the shared part (issue 11: system, paper, outline, then the facts and the ask).
+    assert "Model name: Transformer" in messages[-1]["content"]
     assert "- Limitations and Future Work" in messages[1]["content"]
     assert "The writer asks: stress the eight GPUs" in messages[-1]["content"]
     assert skeleton(model_server.completions[0].body).startswith("## Training Details")

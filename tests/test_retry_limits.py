@@ -68,8 +68,8 @@ def test_the_backoff_doubles_up_to_its_cap_and_the_last_fault_is_reported(server
 
 
 @pytest.mark.parametrize("status, error, message", [
-    (401, ConfigError, "rejected the key (HTTP 401); check OPENAI_API_KEY"),
-    (404, ConfigError, "has no model 'test-model' (HTTP 404); check --model and --base-url"),
+    (401, ConfigError, "OPENAI_API_KEY: http://127.0.0.1:{port}/v1 rejected the key (HTTP 401); check OPENAI_API_KEY"),
+    (404, ConfigError, "--model: http://127.0.0.1:{port}/v1 has no model 'test-model' (HTTP 404); check --model and --base-url"),
     (400, ModelUnavailable, "failed while writing ## Conclusion: HTTP 400: Error code: 400 - scripted status"),
 ])
 def test_a_fault_not_worth_retrying_is_reported_at_once(server, status, error, message):
@@ -78,8 +78,42 @@ def test_a_fault_not_worth_retrying_is_reported_at_once(server, status, error, m
     with pytest.raises(error) as raised:
         client.complete(REQUEST)
     client.close()
-    assert message in str(raised.value)
+    assert message.format(port=server.base_url.rsplit(":", 1)[1].split("/")[0]) in str(raised.value)
     assert slept == [] and len(server.received) == 1
+
+
+def test_an_unlabelled_request_is_called_a_request(server):
+    server.fail_next("status", status=400)
+    client, _, _ = client_for(server)
+    with pytest.raises(ModelUnavailable) as raised:
+        client.complete(ChatRequest(model="test-model", messages=(Message("user", "Hi."),)))
+    client.close()
+    assert "failed while writing a request: HTTP 400" in str(raised.value)
+
+
+def test_a_read_timeout_is_retried_and_named(server):
+    server.fail_next("timeout", delay=1.5)
+    client, slept, retried = client_for(server, read_timeout=0.5)
+    assert client.complete(REQUEST).content == "Hello."
+    client.close()
+    assert retried == [("## Conclusion", "the request timed out", 1.0)]
+
+
+def test_the_answer_carries_the_servers_model_and_usage(server):
+    long_request = ChatRequest(model="test-model", messages=(Message("user", "word " * 1200),), label="long")
+    client, _, _ = client_for(server)
+    first, second = client.complete(long_request), client.complete(long_request)
+    client.close()
+    assert (first.model, first.finish_reason) == ("test-model", "stop")
+    assert first.usage.prompt_tokens > 1000 and first.usage.completion_tokens > 0 and first.usage.cached_tokens == 0
+    assert second.usage.cached_tokens > 0  # the server's prefix cache served the repeat
+
+
+def test_warm_up_builds_the_sdk_client_in_the_background(server):
+    client, _, _ = client_for(server)
+    client.warm_up()
+    client.close()  # joins the warm-up thread
+    assert client._client is not None
 
 
 def test_a_429_lowers_the_limit_to_the_requests_still_in_flight():
@@ -155,3 +189,118 @@ def test_a_full_limit_makes_the_next_request_wait_for_a_release():
     assert got_in.wait(5)  # the release wakes it
     waiter.join(5)
     assert limit.active == 1
+
+
+# -- budgets (drafter/chat/budget.py) ---------------------------------------------------------------
+
+from drafter.chat.base import ChatResponse, Usage, estimate_tokens  # noqa: E402
+from drafter.chat.budget import Budgeted  # noqa: E402
+from drafter.chat.cost import Price  # noqa: E402
+from drafter.errors import BudgetExceeded  # noqa: E402
+
+SMALL = ChatRequest(model="m", messages=(Message("user", "x" * 40),), max_tokens=100)
+NEED = estimate_tokens(SMALL.messages) + 100  # the worst case reserved before sending: 14 + 100
+DOLLAR_A_TOKEN = Price(1e6, 1e6, 1e6)
+
+
+class Answers:
+    """A ChatClient answering each request with the next scripted (content, usage)."""
+
+    def __init__(self, *answers: tuple[str, Usage]) -> None:
+        self.answers = list(answers)
+        self.closed = False
+
+    def complete(self, request):
+        content, usage = self.answers.pop(0)
+        return ChatResponse(content, usage=usage)
+
+    def close(self):
+        self.closed = True
+
+
+def test_a_request_that_just_fits_is_sent_and_its_real_usage_counts():
+    budget = Budgeted(Answers(("a", Usage(10, 5)), ("b", Usage(3, 2))), max_tokens=15 + NEED)
+    assert budget.complete(SMALL).content == "a"
+    assert (budget.spent, budget.spent_tokens) == (Usage(10, 5), 15)
+    assert budget.complete(SMALL).content == "b"  # the reservation came back: 15 spent + NEED fits exactly
+    assert budget.spent == Usage(13, 7)
+
+
+def test_a_request_one_token_over_is_refused_with_what_was_used():
+    budget = Budgeted(Answers(("a", Usage(10, 5))), max_tokens=15 + NEED - 1)
+    budget.complete(SMALL)
+    with pytest.raises(BudgetExceeded) as error:
+        budget.complete(SMALL)
+    assert str(error.value) == (f"the --max-tokens budget of {15 + NEED - 1} tokens would be exceeded: 15 used so far, "
+                                f"and the next request may need up to {NEED}; raise --max-tokens to ask for the rest")
+    assert budget.spent == Usage(10, 5)
+
+
+def test_a_cost_budget_counts_dollars_at_the_price():
+    budget = Budgeted(Answers(("a", Usage(1, 1)), ("b", Usage(1, 1))), max_cost=2 + NEED, price=DOLLAR_A_TOKEN)
+    budget.complete(SMALL)
+    assert budget.spent_cost == 2.0
+    budget.complete(SMALL)  # 2 + NEED dollars: fits exactly
+    tight = Budgeted(Answers(("a", Usage(1, 1))), max_cost=2 + NEED - 0.5, price=DOLLAR_A_TOKEN)
+    tight.complete(SMALL)
+    with pytest.raises(BudgetExceeded) as error:
+        tight.complete(SMALL)
+    assert str(error.value) == (f"the --max-cost budget of ${2 + NEED - 0.5:.2f} would be exceeded: $2.00 used so far, "
+                                f"and the next request may need up to ${NEED:.2f}; raise --max-cost to ask for the rest")
+
+
+def test_a_price_without_a_cost_budget_only_counts_and_a_cost_budget_needs_a_price():
+    budget = Budgeted(Answers(("a", Usage(1, 1))), max_tokens=10 ** 6, price=DOLLAR_A_TOKEN)
+    budget.complete(SMALL)
+    assert budget.spent_cost == 2.0
+    assert Budgeted(Answers(), max_tokens=5).spent_cost == 0.0
+    with pytest.raises(ValueError) as error:
+        Budgeted(Answers(), max_cost=1.0)
+    assert str(error.value) == "a cost budget needs a price"
+
+
+@pytest.mark.parametrize("content, counted", [("y" * 40, Usage(14, 10)), ("y" * 43, Usage(14, 10)), ("", Usage(14, 1)),
+                                             ("abc", Usage(14, 1))])
+def test_a_server_that_reports_no_usage_is_counted_from_the_text(content, counted):
+    budget = Budgeted(Answers((content, Usage())), max_tokens=10 ** 6)
+    budget.complete(SMALL)
+    assert budget.spent == counted and isinstance(budget.spent.completion_tokens, int)
+
+
+class Fails:
+    """A ChatClient whose first request fails (the model unreachable), then answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def complete(self, request):
+        self.calls += 1
+        if self.calls == 1:
+            raise ModelUnavailable("## Intro", "connection failed", "http://127.0.0.1:9/v1")
+        return ChatResponse("ok", usage=Usage(2, 2))
+
+    def close(self):
+        pass
+
+
+def test_a_failed_request_gives_its_reservation_back_and_counts_nothing():
+    budget = Budgeted(Fails(), max_tokens=NEED)
+    with pytest.raises(ModelUnavailable):
+        budget.complete(SMALL)
+    assert budget.spent == Usage()
+    assert budget.complete(SMALL).content == "ok"  # the whole budget is free again
+
+
+def test_an_http_date_without_a_zone_is_gmt_on_a_machine_in_another_zone(monkeypatch):
+    """A "-0000" date parses without a zone; read as local time it would be hours off outside UTC."""
+    import time
+
+    from drafter.retryafter import parse_retry_after
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 -0000", now=1445412470.0) == 10.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -532,14 +532,16 @@ P = "zqxdrafternamezqx"  # drafter.hugo.page.NAME_PROBE
     (f'a: "/{P}/{P}.png"', 'a: "/lora/other.png"', "", None),  # one name, used twice
     (f'title: "{P}"', 'title: "LoRA"', "", None),  # a title is the writer's to change, not a record of the name
     (f"{P}", "lora", "", None),
-    (f'url: "/posts/{P}/"', "", "---\nslug: attention\n", "attention"),  # the front matter's slug comes first
+    (f'url: "/posts/{P}/"', "", "---\nslug: attention\n", "attention"),
+    # The name the archetype saw wins over a slug set later to change the address.
+    (f'<div id="lyket-like-{P}"></div>', '<div id="lyket-like-lora"></div>', "---\nslug: lora-explained\n", "lora"),
     ("", "", "---\nurl: /notes/lora-explained/\n", "lora-explained"),
     ("", "", "+++\nslug = 'x-y'\n", "x-y"),
     ("", "", "---\neditPost:\n    URL: https://github.com/a/b\n", None),  # nested: not the page's url
     (f'canonicalURL: "https://x.org/posts/{P}/"', 'canonicalURL: "https://elsewhere.org/"', "", None),
 ])
 def test_recorded_name(probe, draft, front_matter, name):
-    """The name a draft records: its slug or url, else a URL or id the archetype built from the name."""
+    """The name a draft records: a URL or id the archetype built from the name, else its slug or url."""
     from drafter.hugo.page import recorded_name
 
     assert recorded_name(probe, draft, front_matter) == name

@@ -79,6 +79,7 @@ def test_the_outline_is_the_drafts_section_headings():
     ("# T\n\n## A\n\nold\n\n## B\n\nb\n", 1, "## A\n\nnew\n", "# T\n\n## A\n\nnew\n\n## B\n\nb\n"),
     ("# T\n\n## A\n\nold\n\n\n## B\n\nb\n", 1, "## A\n\nnew\n\n\n\n", "# T\n\n## A\n\nnew\n\n\n## B\n\nb\n"),
     ("# T\n\n## A\n\nold", 1, "## A\n\nnew\n", "# T\n\n## A\n\nnew"),
+    ("# T\n\n## A\n\nold\n\n## B\n", 1, "## A\n\nnew  \n", "# T\n\n## A\n\nnew  \n\n## B\n"),  # a Markdown hard break kept
     ("# T\n\n## A\n\nold\n", 1, "## A\r\n\r\nnew\r\n", "# T\n\n## A\n\nnew\n"),
     ("# T\r\n\r\n## A\r\n\r\nold\r\n\r\n## B\r\n", 1, "## A\n\nnew\n", "# T\r\n\r\n## A\r\n\r\nnew\r\n\r\n## B\r\n"),
     ("---\nk: v\n---\nintro\n# T\n\n## A\n\nold\n", 1, "## A\n\nnew", "---\nk: v\n---\nintro\n# T\n\n## A\n\nnew\n"),

@@ -1,5 +1,6 @@
 """Mutation testing of drafter's core modules with mutmut 3, a module (or all) at a time, sampled to fit CI.
 
+    pip install -e ".[mutation]"                      # mutmut 3
     python tools/mutation.py                          # every core module, 40 mutants each (seed 0)
     python tools/mutation.py --module grounding --all # every mutant of one module
     python tools/mutation.py --sample 80 --seed 7     # another sample

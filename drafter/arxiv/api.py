@@ -6,13 +6,10 @@ Everything that touches the network for arXiv is here; parsing lives in `feed`, 
 from __future__ import annotations
 
 import http
-import http.client
 import socket
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -61,6 +58,12 @@ class RateLimiter:
 
 _SHARED: dict[str, RateLimiter] = {}
 _SHARED_LOCK = threading.Lock()
+
+
+def reset_limiters() -> None:
+    """Forget the requests made so far, as a new process would (tests and benchmarks run many CLIs in one)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()
 
 
 def limiter_for(service: str) -> RateLimiter:
@@ -155,6 +158,11 @@ def _fetch(url: str, label: str, timeout: float, attempts: int, limiter: RateLim
 
 def _get_once(url: str, timeout: float) -> FeedResponse:
     """Make one GET; return the exchange, or raise _Retryable when it is worth another try."""
+    # Loaded here, not at import: `drafter check` imports this module but fetches only when nothing is kept.
+    import http.client
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         url,
         headers={"User-Agent": USER_AGENT, "Accept": "application/atom+xml, application/xml;q=0.9"},

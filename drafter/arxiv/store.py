@@ -1,18 +1,23 @@
 """arXiv responses kept on disk, so `drafter check` (a pre-commit hook) grounds a draft without a request each time.
 
 `drafter new` stores the feed it fetched (or replayed) under the paper's exact versioned ID, which is the ID
-the draft's `arxiv:` key holds; `drafter check` reads it from there and fetches only on a miss.
+the draft's `arxiv:` key holds, and beside it the paper's full text as drafter extracted it (or the note saying
+there was none); `drafter check` and `drafter regen` read both from there and fetch only on a miss, and
+`--offline` uses only what is kept.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from drafter.errors import ArxivUnavailable, DrafterError
 from drafter.files import cache_root, write_atomic
 
-from . import api, feed
+from . import api, feed, fulltext
 from .ids import ArxivId
 
 
@@ -59,3 +64,37 @@ def load(arxiv_id: ArxivId, api_base: str, environ: Mapping[str, str]) -> feed.P
     paper = feed.paper_from_response(response, arxiv_id)
     store(str(arxiv_id), response.body, environ)
     return paper
+
+
+def text_path_for(arxiv_id: str, environ: Mapping[str, str]) -> Path:
+    """The file of one ID's full text, beside its feed."""
+    return directory(environ) / f"{arxiv_id.replace('/', '_')}.fulltext.json"
+
+
+def store_text(paper_id: str, fetched: fulltext.Fetched, environ: Mapping[str, str]) -> None:
+    """Keep what fetching the full text found (the text, or the note that there is none); never fatal."""
+    try:
+        write_atomic(text_path_for(paper_id, environ), json.dumps(fetched.to_record(), ensure_ascii=False))
+    except OSError:
+        pass
+
+
+def kept_text(paper_id: str, environ: Mapping[str, str]) -> fulltext.Fetched | None:
+    """The full text kept for this exact ID, or None when nothing (readable) is kept."""
+    try:
+        return fulltext.Fetched.from_record(json.loads(text_path_for(paper_id, environ).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> fulltext.Fetched:
+    """The kept full text, else (unless `offline`) fetched once and kept; offline with no copy says so."""
+    kept = kept_text(paper_id, environ)
+    if kept is not None and (kept.text is not None or offline):
+        return kept
+    if offline:
+        return fulltext.Fetched(None, f"no full text of {paper_id} is kept and --offline fetches none: the abstract alone")
+    fetched = fulltext.fetch(paper_id, fulltext.endpoints_from_env(environ))
+    if fetched.text is not None:  # a miss is not kept: it may be an outage, and the next check asks again
+        store_text(paper_id, fetched, environ)
+    return fetched

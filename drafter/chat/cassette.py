@@ -54,20 +54,34 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump(feed: FeedResponse | None, exchanges: list[Exchange]) -> str:
-    """Return the cassette text for a run, in the order of the post's parts, so re-recording is stable."""
+def dump(feed: FeedResponse | None, exchanges: list[Exchange], paper_text: dict[str, Any] | None = None) -> str:
+    """Return the cassette text for a run, in the order of the post's parts, so re-recording is stable.
+
+    `paper_text` is the paper's full text as drafter extracted it (`Fetched.to_record()`: source, URL, the
+    sha256 of the raw download and the sections as block scalars), so a replay never fetches it.
+    """
     ordered = sorted(exchanges, key=lambda e: (e.position, e.attempt))
     document: dict[str, Any] = {"drafter_cassette": FORMAT_VERSION}
     if feed is not None:
         # The ID, not the URL: a mirror or a test server's port must not change the recording.
         document["arxiv"] = {"id": _id_list(feed.url), "status": feed.status, "body": feed.body}
+    if paper_text is not None:
+        document["paper_text"] = paper_text
+    # A message every request repeats (the system message, the paper's text) is written once, as a YAML anchor
+    # (&id001) that later requests refer to (*id001): the full text would otherwise be copied into each exchange.
+    shared: dict[str, dict[str, Any]] = {}
+
+    def once(request: dict[str, Any]) -> dict[str, Any]:
+        messages = [shared.setdefault(_key(m), m) if isinstance(m, dict) else m for m in request.get("messages", [])]
+        return {**request, "messages": messages} if "messages" in request else request
+
     document["exchange_count"] = len(ordered)  # a file cut between two exchanges is refused when loaded
     document["exchanges"] = [
         {
             "label": e.label,
             "attempt": e.attempt,
             "position": e.position,
-            "request": e.request,
+            "request": once(e.request),
             "response": {
                 "content": e.response.content,
                 "finish_reason": e.response.finish_reason,
@@ -89,6 +103,11 @@ def dump(feed: FeedResponse | None, exchanges: list[Exchange]) -> str:
 
 def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
     """Read a cassette file."""
+    return _parse(_read(path), path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The cassette's YAML document, checked to be a drafter cassette of this format."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -100,6 +119,11 @@ def load(path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
     if data["drafter_cassette"] != FORMAT_VERSION:
         raise CassetteError(str(path), f"is of format {data['drafter_cassette']!r}; this drafter reads format "
                                        f"{FORMAT_VERSION}: record it again")
+    return data
+
+
+def _parse(data: dict[str, Any], path: Path) -> tuple[FeedResponse | None, list[Exchange]]:
+    """The arXiv response and the exchanges of a cassette's document, each checked."""
     where = str(path)
     feed = _feed(data.get("arxiv"), where) if "arxiv" in data else None
     items = data.get("exchanges")
@@ -182,6 +206,7 @@ class Recorder(Wrapper):
         super().__init__(inner)
         self.path = path
         self.feed: FeedResponse | None = None
+        self.paper_text: dict[str, Any] | None = None  # the full text's record, when the run had one
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
 
@@ -195,7 +220,7 @@ class Recorder(Wrapper):
     def close(self) -> None:
         """Write what was recorded (a failed run's exchanges too), then close the wrapped client."""
         try:
-            write_atomic(self.path, dump(self.feed, self.exchanges))
+            write_atomic(self.path, dump(self.feed, self.exchanges, self.paper_text))
         except OSError as error:
             raise CassetteError(str(self.path), f"cannot be written ({error.strerror})") from None
         finally:
@@ -207,7 +232,9 @@ class Player:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.feed, self.exchanges = load(path)
+        data = _read(path)
+        self.feed, self.exchanges = _parse(data, path)
+        self.paper_text: dict[str, Any] | None = data.get("paper_text")  # None: recorded before full text
         self._queues: dict[str, list[Exchange]] = {}
         for exchange in self.exchanges:
             self._queues.setdefault(_key(exchange.request), []).append(exchange)

@@ -16,6 +16,7 @@ from ..post import document as post
 from ..post.placeholders import classify
 from ..validate.document import check_document
 from ..arxiv import store as papercache
+from ..arxiv.text import fit
 from ..facts import facts_from_draft, prefill
 from ..findings import Finding
 from ..front_matter import check_front_matter
@@ -40,7 +41,7 @@ class CheckReport:
 def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = None, kind: str | None = None,
                 grounding: str = "error", run_code: bool = False, explain: bool = False,
                 environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
-                code_timeout: float | None = None) -> CheckReport:
+                code_timeout: float | None = None, source: str | None = None) -> CheckReport:
     """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
 
     With `explain`, the report also says for every number of the model-written sections where the paper
@@ -48,17 +49,20 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
     """
     environ = os.environ if environ is None else environ
     path = absolute(draft_path, cwd)
-    site, settings = resolve_site(path.resolve().parent, environ, {})
+    site, settings = resolve_site(path.resolve().parent, environ, {"source": source})
     draft = DraftFile(path, draft_path)
     expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section)
     report = CheckReport(check_read_draft(draft, expected))
     mode = Grounding(grounding)
-    paper = None
+    paper = text = None
     if mode is not Grounding.OFF:
         paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
+        if settings.source == "full":  # what `drafter new` showed the model: the kept text, cut as it was cut
+            fetched = papercache.load_text(paper.arxiv_id, environ)
+            text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
         if explain:
-            report.evidence = draft_evidence(expected, draft, paper)
-    failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper))
+            report.evidence = draft_evidence(expected, draft, paper, text)
+    failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper, text))
     report.findings += failing
     report.warnings += warnings
     if run_code:
@@ -102,7 +106,7 @@ def draft_section(site: Path | None, draft: Path) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
+def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None):
     """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
@@ -110,7 +114,7 @@ def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
     block with the known slots filled, as `drafter new` judged them.
     """
     facts = facts_from_draft(expected, draft.document, paper, draft.slug)
-    source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+    source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([paper_text] if paper_text else []))
     skeletons = prefill(expected, paper, facts)
     for index, match in pair(expected, draft.document):
         if match is None or classify(expected.blocks[index]) is not Status.FILL:
@@ -119,15 +123,15 @@ def _filled_blocks(expected: post.Document, draft: DraftFile, paper):
         yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
 
 
-def ground_draft(expected: post.Document, draft: DraftFile, paper) -> list[Finding]:
-    """Numbers in the draft's model-written sections that the paper's metadata, abstract and the facts do not state."""
+def ground_draft(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
+    """Numbers in the draft's model-written sections that the paper (metadata, abstract, full text) and facts do not state."""
     return [Finding(finding.line + offset, finding.rule, finding.message)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
             for finding in ungrounded_numbers(text, source, skeleton)]
 
 
-def draft_evidence(expected: post.Document, draft: DraftFile, paper) -> list[Evidence]:
+def draft_evidence(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Evidence]:
     """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
     return [replace(item, line=item.line + offset)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper)
+            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
             for item in evidence(text, source, skeleton)]

@@ -95,6 +95,11 @@ class NewRun:
         """The facts with --slug applied."""
         return Facts(facts.name, facts.tagline, facts.kind, self.options.slug) if self.options.slug else facts
 
+    def shared_outline(self, paper) -> list[str]:
+        """The post's headings before the facts are known, so the facts request shares them with every section's."""
+        provisional = self._facts(fallback_facts(paper))
+        return outline(post.split(self.session.render(self.output_path(provisional.slug))))
+
     def plan(self) -> list[PlannedRequest]:
         """The requests a run would send, with provisional facts from the title (--dry-run): no client at all."""
         from ..pipeline.fill import prefill
@@ -102,13 +107,14 @@ class NewRun:
 
         prompts = self.session.prompts
         paper = self.session.paper(self.arxiv_id)
+        text = self.session.paper_text.markdown() if self.session.paper_text is not None else None
         provisional = self._facts(fallback_facts(paper))
         document = prefill(post.split(self.session.render(self.output_path(provisional.slug))), paper, provisional)
-        headings = outline(document)
-        planned = [PlannedRequest(FACTS_LABEL, tuple(facts_messages(prompts, paper)))]
+        headings = self.shared_outline(paper)
+        planned = [PlannedRequest(FACTS_LABEL, tuple(facts_messages(prompts, paper, headings, text)))]
         for block in document.blocks:
             if classify(block) is Status.FILL:
-                messages = section_messages(prompts, paper, provisional, headings, block.title, block.text)
+                messages = section_messages(prompts, paper, provisional, headings, block.title, block.text, None, text)
                 planned.append(PlannedRequest(block.title, tuple(messages)))
         return planned
 
@@ -128,6 +134,7 @@ class NewRun:
         pipeline = self.session.pipeline(client)
         try:
             paper = self.session.paper(self.arxiv_id, keep=True)
+            pipeline.paper_text, pipeline.outline = self.session.paper_text, self.shared_outline(paper)
             facts, facts_outcome = pipeline.establish_facts(paper)
             facts = self._facts(facts or fallback_facts(paper))
             path = self.output_path(facts.slug)

@@ -100,6 +100,7 @@ class RegenRun:
         pipeline = self.session.pipeline(client, hint=self.options.hint)
         try:
             paper = self.session.paper(self.arxiv_id)
+            pipeline.paper_text = self.session.paper_text
             facts = facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
             skeletons = prefill(self.archetype_doc, paper, facts)
             headings = outline(self.draft.document)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -16,6 +17,11 @@ from ..hugo.archetypes import Located, find_archetype, read_archetype
 from ..hugo.page import PageContext, file_name, page_context
 from ..hugo.site import find_site
 from ..arxiv import store as papercache
+from ..arxiv.fulltext import Fetched, endpoints_from_env
+from ..arxiv.fulltext import fetch as fetch_full_text
+from ..arxiv.text import PaperText
+from ..arxiv.text import estimate_tokens as estimate_text
+from ..arxiv.text import fit as fit_text
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
 from ..files import write_atomic
 from ..settings import Settings, resolve
@@ -76,6 +82,8 @@ class Session:
             self.site, self.settings = find_site(start), settings
         self.on_event: Emit | None = None
         self.stack: ChatStack | None = None
+        self.full_text = Fetched(None, None)  # what fetching the paper's text found (see paper())
+        self.paper_text: PaperText | None = None  # that text cut to max_source_tokens: what the model sees
 
     @cached_property
     def located(self) -> Located:
@@ -135,7 +143,12 @@ class Session:
                 "does not pay for them")
 
     def paper(self, arxiv_id: arxiv.ArxivId, keep: bool = False) -> arxiv.Paper:
-        """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check."""
+        """The paper, through the client stack (the cassette's when replaying); `keep` caches it on disk for check.
+
+        The full text is fetched in a thread while the API answers (two services, so the run does not wait
+        for both in turn); `self.full_text` holds what was found, `self.paper_text` the part the model sees.
+        """
+        pending = self._start_full_text(arxiv_id)
         cassette = self.stack.cassette if self.stack is not None else None
         if self.stack is not None:
             feed = self._fetch(arxiv_id)
@@ -152,8 +165,18 @@ class Session:
             if cassette is None:
                 raise
             raise CassetteError(str(cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
+        self.full_text = pending()
+        if self.stack is not None and self.stack.recorder is not None and self.settings.source == "full":
+            self.stack.recorder.paper_text = self.full_text.to_record()
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, self.environ)
+            if self.settings.source == "full":  # what the model saw, so check grounds against the same text
+                papercache.store_text(paper.arxiv_id, self.full_text, self.environ)
+        self.paper_text = fit_text(self.full_text.text, self.settings.max_source_tokens) if self.full_text.text else None
+        if self.on_event is not None and self.full_text.note:  # the one line saying the model sees the abstract alone
+            from ..pipeline.events import Event
+
+            self.on_event(Event("paper", Status.NOTE, note=self.full_text.note))
         return paper
 
     def _fetch(self, arxiv_id: arxiv.ArxivId):
@@ -172,13 +195,40 @@ class Session:
         self.on_event(Event(label, Status.FILLED, 1, step=FETCH))
         return feed
 
+    def _start_full_text(self, arxiv_id: arxiv.ArxivId) -> Callable[[], Fetched]:
+        """Begin getting the paper's text: the cassette's, the copy kept on disk, or a fetch in a thread."""
+        if self.settings.source != "full":
+            return lambda: Fetched(None, None)
+        player = self.stack.player if self.stack is not None else None
+        if player is None and self.stack is None and self.sources.replay is not None:  # a dry run of a replay
+            from ..chat.cassette import Player
+
+            player = Player(absolute(self.sources.replay, self.cwd))
+        if player is not None:
+            try:
+                found = Fetched.from_record(player.paper_text) if player.paper_text is not None else Fetched(None, None)
+            except ValueError as error:
+                raise CassetteError(str(player.path), f"its paper text is damaged ({error}); record it again") from None
+            return lambda: found
+        if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
+            kept = papercache.kept_text(str(arxiv_id), self.environ)
+            if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
+                return lambda: kept
+        endpoints = endpoints_from_env(self.environ)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafter-fulltext")
+        future = executor.submit(_fetch_guarded, str(arxiv_id), endpoints)
+        executor.shutdown(wait=False)
+        return future.result
+
     def pipeline(self, client: ChatClient, hint: str | None = None) -> Pipeline:
-        """A pipeline with this run's settings."""
+        """A pipeline with this run's settings (and the paper's text, once `paper()` has fetched it)."""
         from ..pipeline.fill import Pipeline
 
-        return Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
-                        concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
-                        grounding=self.settings.grounding)
+        pipeline = Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
+                            concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
+                            grounding=self.settings.grounding)
+        pipeline.paper_text = self.paper_text
+        return pipeline
 
     def page_context(self, path: Path, now: datetime) -> PageContext:
         """What the archetype's template sees, as Hugo would give it for a new post at `path`."""
@@ -209,6 +259,24 @@ class Session:
         """Close the client stack: the recording is written (even after a failure), connections closed."""
         if self.stack is not None:
             self.stack.close()
+
+
+def _fetch_guarded(arxiv_id: str, endpoints) -> Fetched:
+    """Fetch the full text; a reader's bug on some paper's odd source leaves the abstract, it never stops the run."""
+    try:
+        return fetch_full_text(arxiv_id, endpoints)
+    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
+        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
+                             "the model sees the abstract alone")
+
+
+def describe_text(text: PaperText | None) -> str:
+    """One line on the paper's text the model sees: where from, how many sections and tokens, what was cut."""
+    if text is None:
+        return "the model sees the abstract alone"
+    where = "arXiv's HTML" if text.source == "html" else "arXiv's LaTeX source"
+    cut = f"; cut to fit max_source_tokens: {', '.join(text.dropped)}" if text.dropped else ""
+    return f"full text from {where}, {len(text.sections)} sections, ~{estimate_text(text.markdown())} tokens{cut}"
 
 
 def write_new_file(path: Path, data: str | bytes, *, overwrite: bool) -> None:

@@ -197,7 +197,7 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
 def draft_context(site: Path | None, located: Located, draft_path: Path, draft_text: str, *, section: str, kind: str,
                   template: str | None = None) -> PageContext:
     """The page an existing draft was made for (check, sections, regen): `new`'s page context, named as the
-    draft records its name (its slug, or a line such as canonicalURL derived from the name), else after its file.
+    draft records its name (a canonicalURL or id built from it, else its slug), else after its file.
 
     So a draft copied to another file name is judged against the archetype it was made from, not against
     values derived from its new name.

@@ -238,14 +238,11 @@ def file_name(path: Path) -> str:
 def recorded_name(probe: str, draft: str, front_matter: str) -> str | None:
     """The name a draft was made for, as the draft records it, or None.
 
-    First its front matter's `slug` (or the last part of its `url`), Hugo's own ways of naming a page apart
-    from its file; else the name in a URL or an id that the archetype builds from the name verbatim and the
-    draft still holds (`probe` is the archetype rendered for NAME_PROBE), such as a canonicalURL or a Lyket id.
+    First the name in a URL or an id that the archetype builds from the name verbatim and the draft still
+    holds (`probe` is the archetype rendered for NAME_PROBE), such as a canonicalURL or a Lyket id: the name
+    the archetype saw. Else its front matter's `slug` (or the last part of its `url`), Hugo's own ways of
+    naming a page apart from its file.
     """
-    for key, value in _SLUG_OR_URL.findall(front_matter):
-        name = value.strip("/").rsplit("/", 1)[-1].removesuffix(".html") if key.lower() == "url" else value
-        if name:
-            return name
     lines = list(dict.fromkeys(line.rstrip("\r") for line in draft.split("\n")))
     for line in probe.split("\n"):
         parts = line.rstrip("\r").split(NAME_PROBE)
@@ -260,4 +257,8 @@ def recorded_name(probe: str, draft: str, front_matter: str) -> str | None:
             found = pattern.fullmatch(candidate)
             if found:
                 return found.group("name")
+    for key, value in _SLUG_OR_URL.findall(front_matter):
+        name = value.strip("/").rsplit("/", 1)[-1].removesuffix(".html") if key.lower() == "url" else value
+        if name:
+            return name
     return None

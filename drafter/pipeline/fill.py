@@ -11,6 +11,7 @@ from ..post import document as post
 from ..post.markdown import strip_comments
 from ..post.placeholders import classify
 from ..arxiv import Paper
+from ..arxiv.text import PaperText
 from ..chat.base import ChatClient, Usage
 from ..chat.cache import ResponseCache
 from ..errors import BudgetExceeded
@@ -128,6 +129,12 @@ class Pipeline:
         self.hint = hint
         self._lock = threading.Lock()
         self._on_event = on_event or (lambda event: None)
+        self.paper_text: PaperText | None = None  # the paper's full text, cut to its token budget (None: abstract only)
+        self.outline: list[str] | None = None  # the post's headings, known before the facts so every request shares them
+
+    @property
+    def _text(self) -> str | None:
+        return self.paper_text.markdown() if self.paper_text is not None else None
 
     def _emit(self, event: Event) -> None:
         with self._lock:
@@ -147,7 +154,8 @@ class Pipeline:
 
     def establish_facts(self, paper: Paper) -> tuple[Facts | None, Outcome]:
         """Ask for the model's name, tagline, kind and slug."""
-        conversation = Conversation(FACTS_LABEL, -1, facts_messages(self.prompts, paper), prompt_cache_key(paper))
+        conversation = Conversation(FACTS_LABEL, -1, facts_messages(self.prompts, paper, self.outline, self._text),
+                                    prompt_cache_key(paper))
         holder: dict[str, Facts] = {}
 
         def judge(answer: str) -> list[Finding]:
@@ -167,7 +175,7 @@ class Pipeline:
     def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
         """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
         document = prefill(post.split(rendered), paper, facts)
-        laid = Layout(document, outline_of(document))
+        laid = Layout(document, self.outline or outline_of(document))
         for index, block in enumerate(document.blocks):
             need = classify(block)
             if need is Status.KEEP:
@@ -222,10 +230,11 @@ class Pipeline:
 
     def fill_block(self, paper: Paper, facts: Facts, outline: list[str], index: int, block: post.Block) -> Outcome:
         """Have the model write one block; on failure keep the archetype's text."""
-        messages = section_messages(self.prompts, paper, facts, outline, block.title, block.text, self.hint)
+        messages = section_messages(self.prompts, paper, facts, self.outline or outline, block.title, block.text, self.hint,
+                                    self._text)
         conversation = Conversation(block.title, index, messages, prompt_cache_key(paper))
-        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract and facts.
-        source = paper_source(paper, facts.name, facts.tagline, facts.kind)
+        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract, text and facts.
+        source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([self._text] if self._text else []))
 
         def judge(answer: str) -> list[Finding]:
             failing, _ = self.grounding.split(lambda: ungrounded_numbers(answer, source, block.text))
