@@ -104,9 +104,10 @@ class RegenRun:
             facts = facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
             skeletons = prefill(self.archetype_doc, paper, facts)
             headings = outline(self.draft.document)
+            chosen = [skeletons.blocks[self.archetype_doc.blocks.index(state.expected)] for state in self.targets]
+            pipeline.announce([skeleton.title for skeleton in chosen])
             outcomes = []
-            for state in self.targets:
-                skeleton = skeletons.blocks[self.archetype_doc.blocks.index(state.expected)]
+            for state, skeleton in zip(self.targets, chosen):
                 outcomes.append(pipeline.fill_block(paper, facts, headings, state.index, skeleton))
         except KeyboardInterrupt:
             raise Interrupted(f"{self.options.draft} is unchanged; {self.session.kept(pipeline.answered)}") from None

@@ -118,7 +118,8 @@ class Session:
         if self.on_event is not None:
             from ..pipeline.events import Event
 
-            self.on_event(Event(label, Status.RETRYING, note=f"{reason}; retrying in {seconds:.1f} s"))
+            self.on_event(Event(label, Status.RETRYING, note=f"{reason}; retrying in {seconds:.1f} s", reason=reason,
+                                wait=seconds))
 
     def cache(self) -> ResponseCache | None:
         """The answer cache, unless bypassed (a recording must capture every exchange; a replay needs none)."""
@@ -150,7 +151,7 @@ class Session:
         pending = self._start_full_text(arxiv_id)
         cassette = self.stack.cassette if self.stack is not None else None
         if self.stack is not None:
-            feed = self.stack.feed(arxiv_id)
+            feed = self._fetch(arxiv_id)
         elif self.sources.replay is not None:  # a dry run of a replay: the cassette's response, no network
             from ..chat.cassette import Player
 
@@ -177,6 +178,22 @@ class Session:
 
             self.on_event(Event("paper", Status.NOTE, note=self.full_text.note))
         return paper
+
+    def _fetch(self, arxiv_id: arxiv.ArxivId):
+        """The arXiv response through the client stack, told to the display as a row of its own."""
+        if self.on_event is None:
+            return self.stack.feed(arxiv_id)
+        from ..pipeline.events import FETCH, Event
+
+        label = f"arXiv {arxiv_id}"
+        self.on_event(Event(label, Status.ASKING, 1, step=FETCH))
+        try:
+            feed = self.stack.feed(arxiv_id)
+        except BaseException:
+            self.on_event(Event(label, Status.FAILED, 1, step=FETCH))
+            raise
+        self.on_event(Event(label, Status.FILLED, 1, step=FETCH))
+        return feed
 
     def _start_full_text(self, arxiv_id: arxiv.ArxivId) -> Callable[[], Fetched]:
         """Begin getting the paper's text: the cassette's, the copy kept on disk, or a fetch in a thread."""

@@ -186,7 +186,13 @@ class Pipeline:
                 self._emit(Event(block.title, Status.STRIP))
             else:
                 laid.to_fill.append((index, block))
+                self._emit(Event(block.title, Status.FILL))  # listed in the post's order before any is asked
         return laid
+
+    def announce(self, labels: list[str]) -> None:
+        """Tell the display which parts will be asked, in this order, before the first is asked."""
+        for label in labels:
+            self._emit(Event(label, Status.FILL))
 
     def fill(self, paper: Paper, facts: Facts, rendered: str, extra_outcomes: list[Outcome] | None = None) -> Draft:
         """Fill every block of the rendered archetype that needs it, all at once; keep or strip the others."""
