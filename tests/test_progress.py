@@ -114,3 +114,17 @@ def test_the_final_table_stays_with_the_clocks_stopped():
     progress.close()
     assert progress.state.ended is not None
     assert "Introduction" in stream.getvalue().rsplit("drafter ·", 1)[-1]
+
+
+def test_a_real_run_lists_every_part_in_post_order_before_any_section_is_asked(env, tmp_path, monkeypatch):
+    """Regression: parts first appeared when their request started, so a fast answer jumped the queue."""
+    from drafter.commands.new import NewOptions, NewRun
+
+    monkeypatch.chdir(tmp_path)
+    events: list[Event] = []
+    result = NewRun(NewOptions(arxiv="1706.03762", cwd=tmp_path, output=tmp_path / "draft.md")).execute(events.append)
+    assert events[0].step == FETCH and events[0].label == "arXiv 1706.03762"
+    first_section_ask = next(i for i, e in enumerate(events) if e.status is Status.ASKING and e.label != "facts"
+                             and e.step != FETCH)
+    listed = [e.label for e in events[:first_section_ask] if e.status in (Status.FILL, Status.KEEP, Status.STRIP)]
+    assert listed == [o.label for o in result.draft.outcomes if o.label != "facts"]
