@@ -297,6 +297,9 @@ def test_shipped_cassette_replays_offline_into_a_clean_draft_that_hugo_builds(tm
     tape = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
     result = drafter("new", "1706.03762", "--replay", str(tape))
     assert result.exit_code == 0, result.output
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    summary = next(line for line in readme.splitlines() if line.startswith("14 section(s) filled"))
+    assert summary in result.output.splitlines()  # the README's opening example is this run's real summary
     draft = hugo_site / "content" / "posts" / "transformer.md"
     assert drafter("check", str(draft)).exit_code == 0
     hugo = hugo_binary()
