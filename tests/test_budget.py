@@ -216,34 +216,8 @@ def test_the_facts_schema_is_sent_as_response_format_only_to_openai(model_server
     assert "response_format" not in ChatRequest(model="m", messages=(), json_schema=FACTS_SCHEMA).payload()
 
 
-def test_only_the_facts_request_asks_for_the_facts_schema():
-    """The schema shapes the facts answer; a section's answer is Markdown and must carry none."""
-    from answers import Author
-    from drafter.arxiv import parse_feed, parse_id
-    from drafter.chat.base import ChatResponse
-    from drafter.pipeline.fill import Pipeline
-    from drafter.prompts import PromptBook
-
-    seen = {}
-    author = Author()
-
-    class Seam:
-        def complete(self, request):
-            seen[request.label] = request.json_schema
-            return ChatResponse(author(request.payload()))
-
-    source = Path(__file__).resolve().parent / "data" / "arxiv" / "1706.03762.xml"
-    paper = parse_feed(source.read_text(encoding="utf-8"), parse_id("1706.03762"))
-    pipeline = Pipeline(Seam(), PromptBook(), model="test-model")
-    facts, _ = pipeline.establish_facts(paper)
-    archetype = (Path(__file__).resolve().parents[1] / "drafter" / "archetypes" / "model.md").read_text(encoding="utf-8")
-    pipeline.fill(paper, facts, archetype.replace("{{ .File.ContentBaseName }}", "transformer"))
-    schemas = [label for label, schema in seen.items() if schema is not None]
-    assert len(seen) == 15 and schemas == ["facts"] and seen["facts"] == FACTS_SCHEMA
-
-
-def test_pipeline_sets_one_cache_key_per_paper():
-    """Every request of a run carries the same prompt_cache_key (seen at the client seam, nothing patched)."""
+def requests_at_the_seam() -> list:
+    """Every request a whole pipeline run (facts, then the sections) makes, seen at the client seam, nothing patched."""
     from answers import Author
     from drafter.arxiv import parse_feed, parse_id
     from drafter.chat.base import ChatResponse
@@ -255,15 +229,28 @@ def test_pipeline_sets_one_cache_key_per_paper():
 
     class Seam:
         def complete(self, request):
-            seen.append(request.cache_key)
+            seen.append(request)
             return ChatResponse(author(request.payload()))
 
-    shared = Path(__file__).resolve().parent / "data" / "arxiv" / "1706.03762.xml"
-    paper = parse_feed(shared.read_text(encoding="utf-8"), parse_id("1706.03762"))
+    source = Path(__file__).resolve().parent / "data" / "arxiv" / "1706.03762.xml"
+    paper = parse_feed(source.read_text(encoding="utf-8"), parse_id("1706.03762"))
     pipeline = Pipeline(Seam(), PromptBook(), model="test-model")
     facts, _ = pipeline.establish_facts(paper)
     archetype = (Path(__file__).resolve().parents[1] / "drafter" / "archetypes" / "model.md").read_text(encoding="utf-8")
     pipeline.fill(paper, facts, archetype.replace("{{ .File.ContentBaseName }}", "transformer"))
+    return seen
+
+
+def test_only_the_facts_request_asks_for_the_facts_schema():
+    """The schema shapes the facts answer; a section's answer is Markdown and must carry none."""
+    seen = {request.label: request.json_schema for request in requests_at_the_seam()}
+    schemas = [label for label, schema in seen.items() if schema is not None]
+    assert len(seen) == 15 and schemas == ["facts"] and seen["facts"] == FACTS_SCHEMA
+
+
+def test_pipeline_sets_one_cache_key_per_paper():
+    """Every request of a run carries the same prompt_cache_key (seen at the client seam, nothing patched)."""
+    seen = [request.cache_key for request in requests_at_the_seam()]
     assert len(seen) == 15 and set(seen) == {"drafter-1706.03762"}
 
 
