@@ -40,7 +40,8 @@ REPO = Path(__file__).resolve().parents[1]
 # test files that exercise it (those that exist at the commit are used).
 MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "validate": (("drafter/validate", "drafter/validate.py"),
-                 ("test_validate.py", "test_check.py", "test_corpus.py", "test_reask.py", "test_regressions.py")),
+                 ("test_validate.py", "test_validate_survivors.py", "test_chatter.py", "test_render.py", "test_check.py", "test_corpus.py",
+                  "test_reask.py", "test_regressions.py")),
     "grounding": (("drafter/grounding.py",),
                   ("test_grounding.py", "test_validate.py", "test_check.py", "test_regressions.py")),
     "sections": (("drafter/post", "drafter/sections.py"),
