@@ -44,6 +44,9 @@ FINDINGS = [
     # check_markdown: the unclosed fence's message
     ("unclosed fence", SKELETON, "## Results\n\n```python\nx = 1\n",
      [(3, "code-fence", "this code block is never closed; add a closing ``` line after its last line of code")]),
+    # ... and at the end of an answer with no final newline (read as closed on its last line once: no finding)
+    ("unclosed fence, no final newline", SKELETON, "## Results\n\n```python\nx = 1",
+     [(3, "code-fence", "this code block is never closed; add a closing ``` line after its last line of code")]),
     # _stray_tags: the tag is quoted cut at 40 characters
     ("long stray tag", SKELETON, "## Results\n\nIt compares a<bcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz> well.\n",
      [(3, "stray-html", f"'<bcdefghijklmnopqrstuvwxyz abcdefghij...' {STRAY}")]),
