@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from drafter.post import document, markdown, placeholders
-from drafter.post.markdown import CodeBlock, Heading, Line, Table
+from drafter.post.markdown import CodeBlock, Heading, Html, Line, Table
 from drafter.post.pairing import pair
 
 
@@ -64,6 +64,19 @@ def test_a_sections_links_include_references_defined_in_another_section() -> Non
     draft = document.split("# Title\n\nSee [the attack][r].\n\n## Notes\n\n[r]: javascript:alert(1)\n")
     assert [markdown.parse(block.text).links for block in draft.blocks] == [
         (markdown.Link(3, "javascript:alert(1)", "link"),), (markdown.Link(3, "javascript:alert(1)", "definition"),)]
+
+
+@pytest.mark.parametrize(("text", "part", "html"), [
+    ('A <span\nclass="x">tag</span> and <!-- a\nnote --> end.\n', 0,
+     [Html(1, 2, '<span\nclass="x">', False), Html(2, 2, "</span>", False), Html(2, 3, "<!-- a\nnote -->", False)]),
+    ('## A\n\nText.\n\n## B\n\nA <b>bold</b>\nand <span\nclass="x">.\n', 1,
+     [Html(3, 3, "<b>", False), Html(3, 3, "</b>", False), Html(4, 5, '<span\nclass="x">', False)]),
+], ids=["a whole text", "the second section of a draft"])
+def test_inline_html_and_its_lines(text: str, part: int, html: list[Html]) -> None:
+    """Guards inline HTML's first and last line, in a text and in a section cut from a draft (a mutant that
+    dropped the last line survived)."""
+    block = document.split(text).blocks[part].text if part else text
+    assert list(markdown.parse(block).html) == html
 
 
 @pytest.mark.parametrize(("body", "level"), [
