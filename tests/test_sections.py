@@ -122,11 +122,28 @@ def test_blocks_pair_in_order(archetype: tuple[str, ...], draft: tuple[str, ...]
     ("It ends </model name> here.\n", [("</model name>", True, False)]),  # a closing tag is never a slot
     ("Write <Model Name> here.\n", [("<Model Name>", False, True)]),
     ("A <one-line summary of X> here.\n", [("<one-line summary of X>", True, True)]),
+    ("A <one-line summary> here.\n", [("<one-line summary>", True, True)]),  # two words are enough
     ('A <div class="x"> here.\n', [('<div class="x">', True, False)]),
-], ids=["glued comparison", "closing tag of two words", "slot", "hyphenated slot", "tag with attributes"])
+], ids=["glued comparison", "closing tag of two words", "slot", "hyphenated slot", "hyphenated slot of two words", "tag with attributes"])
 def test_which_angle_tags_are_slots(text: str, tags: list[tuple[str, bool, bool]]) -> None:
     """Guards `is_slot` on a glued `<` and on a closing tag of two words (both mutants survived)."""
     assert [(tag.text, tag.is_html, placeholders.is_slot(tag)) for tag in markdown.angle_tags(text)] == tags
+
+
+@pytest.mark.parametrize(("line", "slots"), [
+    ("Use [Model Name] here.", ["[Model Name]"]),
+    ("Write [ ... ] here.", ["[ ... ]"]),
+    ("As shown in [1].", ["[1]"]),
+    ("The range [$0$, $1$] holds.", []),
+    ("Sum over [$x$] only.", []),
+    ("Keys [`a`; `b`] only.", []),
+    ("- [ ] a task", []),
+    ("See [the paper](https://arxiv.org/abs/1706.03762).", []),
+], ids=["slot", "ellipsis slot", "numbered", "interval in math", "math alone", "code spans", "task box", "link"])
+def test_bracket_slots(line: str, slots: list[str]) -> None:
+    """Guards what a `[slot]` is: brackets around only math or code spans and separators (the interval
+    `[$0$, $1$]`) are text; the validator used to report them as the placeholder `[ ,  ]` left behind."""
+    assert placeholders.bracket_slots(line) == slots
 
 
 @pytest.mark.parametrize(("block", "found"), [

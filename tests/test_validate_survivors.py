@@ -37,6 +37,8 @@ FINDINGS = [
     ("angle placeholder", SKELETON, "## Results\n\nIt uses <Model Name> here.\n",
      [(3, "placeholder", "the placeholder <Model Name> is left; replace it with real content "
                          "(put literal code such as List<int> in `backticks`)")]),
+    # bracket_slots: an interval in math is text, not a placeholder (it was reported as "[ ,  ]" left behind)
+    ("an interval in math", SKELETON, "## Results\n\nThe gate stays in the range [$0$, $1$].\n", []),
     # _check_table: two pipe rows with no separator are already a table that lost its separator
     ("two rows, no separator", SKELETON, "## Results\n\n| a | b |\n| c | d |\n",
      [(3, "table", "these lines look like a table but have no separator row; put a line like |---|---| under the header row")]),
