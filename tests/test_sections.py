@@ -146,6 +146,18 @@ def test_bracket_slots(line: str, slots: list[str]) -> None:
     assert placeholders.bracket_slots(line) == slots
 
 
+@pytest.mark.parametrize(("block", "fill"), [
+    ("## Method\n\n[Describe the method]\n", True),
+    ("## Method\n\n<!-- say how it works -->\n", True),
+    ("## Method\n\n<one-paragraph summary of the method>\n", True),
+    ("## Method\n\n```text\n[not a slot in code]\n```\n", False),
+    ("## Method\n\nPlain text, [a link](https://x.org).\n", False),
+], ids=["bracket slot", "comment", "angle slot", "brackets in code", "link"])
+def test_whether_a_block_has_placeholders(block: str, fill: bool) -> None:
+    """Guards `has_placeholders` reading bracket slots in prose only (a mutant that never read prose survived)."""
+    assert placeholders.has_placeholders(block) is fill
+
+
 @pytest.mark.parametrize(("block", "found"), [
     ("## Method\n\n<!-- say   how -->\n\n[Describe it]\n\n- item one\n\n<Model Name>\n\nTODO write\n\n"
      "```python\nclass ModelName: pass\n```\n",
