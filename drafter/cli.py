@@ -584,6 +584,7 @@ def batch(
     prompts: PromptsOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Draft many papers through batch jobs (OpenAI's Batch API at its batch price, or files for vllm run-batch).
 
@@ -599,7 +600,7 @@ def batch(
     def show(progress) -> None:
         typer.echo(report.progress_line(progress), err=True)
 
-    hooks = command.Hooks(poll=poll, on_progress=show)
+    hooks = command.Hooks(poll=poll, on_progress=show, on_note=lambda line: typer.echo(line, err=True))
     cwd = Path.cwd()
     try:
         if list_batches:
@@ -613,7 +614,8 @@ def batch(
         else:
             if results:
                 raise _usage("--results", "needs --resume NAME (the batch the results belong to)")
-            flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding}
+            flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding,
+                     "source": source}
             options = command.BatchOptions(tuple(arxiv_ids or ()), from_file, out_dir, force, flags, prompts, archetype,
                                            not no_cache)
             run, ended = command.start(options, cwd, os.environ, hooks, prepare=prepare)

@@ -21,7 +21,7 @@ from drafter.errors import ConfigError
 
 from .api import USER_AGENT, RateLimiter, _network_reason, limiter_for
 from .feed import _status_reason
-from .text import PaperText, Section
+from .text import PaperText, Section, fit
 
 HTML_ENV = "DRAFTER_ARXIV_HTML"
 DEFAULT_HTML = "https://arxiv.org/html"
@@ -50,6 +50,9 @@ class Fetched:
     text: PaperText | None
     note: str | None = None
 
+    def shown(self, max_tokens: int) -> PaperText | None:
+        """The part of the text the model is shown: cut to `max_tokens` (None: the abstract alone)."""
+        return fit(self.text, max_tokens) if self.text is not None else None
 
     def to_record(self) -> dict:
         """Plain data for the cache and cassettes: the text's record, or the note alone."""
@@ -116,6 +119,15 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
     except latex.LatexUnreadable as error:
         reasons.append(f"source: {error}")
     return Fetched(None, f"full text of {arxiv_id} unavailable ({'; '.join(reasons)}): the model sees the abstract alone")
+
+
+def fetch_guarded(arxiv_id: str, endpoints: Endpoints, *, limiters: Mapping[str, RateLimiter] | None = None) -> Fetched:
+    """`fetch`, where a reader's bug on some paper's odd source leaves the abstract: it never stops the run."""
+    try:
+        return fetch(arxiv_id, endpoints, limiters=limiters)
+    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
+        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
+                             "the model sees the abstract alone")
 
 
 def download(url: str, *, timeout: float, limiter: RateLimiter, accept: str, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:

@@ -87,6 +87,16 @@ def kept_text(paper_id: str, environ: Mapping[str, str]) -> fulltext.Fetched | N
         return None
 
 
+def text_for(arxiv_id: ArxivId, environ: Mapping[str, str], endpoints: fulltext.Endpoints, *,
+             limiters: Mapping[str, api.RateLimiter] | None = None) -> fulltext.Fetched:
+    """The text `drafter new` and `drafter batch` show the model: kept for this exact version, else fetched now."""
+    if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
+        kept = kept_text(str(arxiv_id), environ)
+        if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
+            return kept
+    return fulltext.fetch_guarded(str(arxiv_id), endpoints, limiters=limiters)
+
+
 def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> fulltext.Fetched:
     """The kept full text, else (unless `offline`) fetched once and kept; offline with no copy says so."""
     kept = kept_text(paper_id, environ)

@@ -18,6 +18,8 @@ def summary_lines(ended: Ended, model: str, price: Price | None) -> list[str]:
     batch = ended.state
     lines = []
     for paper in batch.papers:
+        if paper.note:  # the one line `drafter new` prints too: this paper's requests hold its abstract alone
+            lines.append(f"{paper.id}: {paper.note}")
         if paper.status == WRITTEN:
             lines.append(f"Wrote {paper.path}" + (f" (kept the archetype's text in {paper.error})" if paper.error else ""))
         elif paper.status == FAILED:

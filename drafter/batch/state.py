@@ -34,6 +34,8 @@ class PaperEntry:
     status: str = PENDING
     path: str = ""  # where its draft is (or will be) written
     error: str = ""
+    text: str = ""  # where the requests' full text is from ("html", "latex"); "" for the abstract alone
+    note: str = ""  # why the model sees the abstract alone, when the full text failed
 
 
 @dataclass
