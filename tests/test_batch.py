@@ -431,3 +431,82 @@ def test_a_lost_text_is_fetched_again_on_resume_and_the_requests_are_unchanged(e
                                 command.Hooks(poll=0, sleep=lambda s: None))
     assert [p.status for p in ended.state.papers] == ["written"]
     assert arxiv_server.fulltext_requests == ["html/1706.03762v7", "e-print/1706.03762v7"]
+
+
+# -- an interrupted create ---------------------------------------------------------------------------
+
+def test_ctrl_c_while_the_job_is_being_created_then_resume_makes_no_second_job(env, tmp_path, model_server):
+    """What broke: Ctrl-C after the upload, while `batches.create` was in flight, left no job id in the state,
+    and `--resume` created the same job a second time (paid twice). Now it finds the job by its input file."""
+    model_server.batch.create_latency = 30.0  # the job exists at once; its answer comes too late for the client
+    command = [sys.executable, "-m", "drafter", "batch", "1706.03762", "--out-dir", str(tmp_path / "drafts"), "--poll", "0.05"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while model_server.batch.creates < 1:
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    [job] = state_of(Path.cwd())["rounds"][0]["jobs"]
+    assert (job["file_id"], job["batch_id"], job["status"]) == ("file-1", "", "creating")
+    assert "round 1: no answer to its create creating" in drafter("batch", "--list").stdout
+    model_server.batch.create_latency = 0.0
+    resumed = drafter("batch", "--resume", state_of(Path.cwd())["name"], "--poll", "0")
+    assert resumed.exit_code == 0, resumed.output
+    assert model_server.batch.creates == len(model_server.batch.jobs) == 2  # the facts job (found again), the sections'
+    assert model_server.batch.uploads == 2 and lines_per_job(model_server) == [1, 14]
+    assert state_of(Path.cwd())["rounds"][0]["jobs"][0]["batch_id"] == "batch_2"
+    assert len(list((tmp_path / "drafts").iterdir())) == 1
+
+
+def test_a_create_whose_answer_is_lost_is_found_not_made_again(env, tmp_path, model_server):
+    """What broke: the SDK retried a create whose job was made but whose answer was lost (a 502 from a gateway),
+    so the same requests ran in two jobs. Now drafter looks for the file's job before asking again."""
+    model_server.batch.lost_creates = 1
+    result = drafter("batch", "1706.03762", "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert result.exit_code == 0, result.output
+    assert model_server.batch.creates == len(model_server.batch.jobs) == 2 and model_server.batch.lists == 1
+    assert lines_per_job(model_server) == [1, 14]
+
+
+@pytest.mark.parametrize("other_jobs", [
+    0,  # the create was refused: no job for the file, so resume creates it (once)
+    150,  # the same, with two pages of other jobs to read past
+])
+def test_a_refused_create_is_made_once_on_resume(env, tmp_path, model_server, other_jobs):
+    """A create that failed leaves the uploaded file in the state; resume looks for its job, finds none, creates one."""
+    import openai
+
+    client = openai.OpenAI(base_url=model_server.base_url, api_key="sk-test")
+    other = client.files.create(file=("x.jsonl", b'{"custom_id": "x"}\n', "application/jsonl"), purpose="batch").id
+    for _ in range(other_jobs):  # someone else's jobs, newer than nothing of ours
+        client.batches.create(input_file_id=other, endpoint="/v1/chat/completions", completion_window="24h")
+    model_server.batch.refused_creates = 1
+    failed = drafter("batch", "1706.03762", "--out-dir", str(tmp_path / "drafts"), "--poll", "0")
+    assert failed.exit_code != 0 and "create a batch job: HTTP 400" in failed.stderr, failed.output
+    before = model_server.batch.creates
+    resumed = drafter("batch", "--resume", state_of(Path.cwd())["name"], "--poll", "0")
+    assert resumed.exit_code == 0, resumed.output
+    assert model_server.batch.creates - before == 2  # the facts job, then the sections'
+    assert model_server.batch.lists >= (1 if other_jobs <= 100 else 2)
+
+
+def test_the_search_for_a_files_job_stops_at_jobs_older_than_the_upload(model_server):
+    """The list is newest first: a search reads back to the upload's time, not through a long history."""
+    import openai
+
+    from drafter.batch.provider import BatchProvider
+
+    client = openai.OpenAI(base_url=model_server.base_url, api_key="sk-test")
+    ours, theirs = (client.files.create(file=(f"{n}.jsonl", b'{"custom_id": "x"}\n', "application/jsonl"),
+                                        purpose="batch").id for n in ("ours", "theirs"))
+    made = [client.batches.create(input_file_id=file_id, endpoint="/v1/chat/completions", completion_window="24h").id
+            for file_id in (ours, theirs)]
+    provider = BatchProvider(model_server.base_url, "sk-test")
+    try:
+        assert provider.find(ours).id == made[0]
+        assert provider.find("file-none") is None
+        assert provider.find(ours, since=time.time() + 10) is None  # the newer job is already older than `since`
+    finally:
+        provider.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..chat.cost import Price, format_cost
 from .run import Ended, Progress
-from .state import FAILED, WRITTEN, BatchState
+from .state import CREATING, FAILED, WRITTEN, BatchState, JobEntry
 
 
 def progress_line(progress: Progress) -> str:
@@ -57,6 +57,11 @@ def listing_line(batch: BatchState) -> str:
     failed = sum(1 for p in batch.papers if p.status == FAILED)
     rounds = "; ".join(
         f"round {r.number}: " + (f"prepared in {r.prepared}" + (" (results read)" if all(j.collected for j in r.jobs) else "")
-                                 if r.prepared else ", ".join(f"{j.batch_id or 'not sent'} {j.status}" for j in r.jobs))
+                                 if r.prepared else ", ".join(f"{j.batch_id or _unsent(j)} {j.status}" for j in r.jobs))
         for r in batch.rounds) or "no round yet"
     return f"{batch.name}  {len(batch.papers)} paper(s), {written} written, {failed} failed  {rounds}"
+
+
+def _unsent(job: JobEntry) -> str:
+    """A job without a Batch API id: never sent, or created without the answer reaching us (resume looks for it)."""
+    return "no answer to its create" if job.status == CREATING else "not sent"

@@ -33,7 +33,11 @@ from .papers import fetch_texts
 from ..errors import (BatchCancelled, BatchInterrupted, BatchProviderError, BatchUsageError, OutputTaken,
                      RequestChanged, RequestFailed, ResultsRefused)
 from .provider import BatchProvider, JobStatus
-from .state import ANSWERED, FAILED, PENDING, PREPARED, SUBMITTED, TERMINAL, WRITTEN, BatchState, JobEntry, RoundEntry
+from .state import (ANSWERED, CREATING, FAILED, PENDING, PREPARED, SUBMITTED, TERMINAL, WRITTEN, BatchState, JobEntry,
+                    RoundEntry)
+
+# How far the provider's clock may be behind ours when looking for a job created just after an upload.
+CLOCK_SKEW = 3600.0
 
 
 class Deferred(Exception):
@@ -299,10 +303,17 @@ class BatchRun:
                 job.custom_ids = [key for key in job.custom_ids if key in pending]
                 data = "".join(plan.input_line(key, pending[key].body) for key in job.custom_ids).encode("utf-8")
                 provider = self.provider()
+                status = None
                 if not job.file_id:
                     job.file_id = provider.upload(f"{self.state.name}-round{round_.number}-{number}.jsonl", data)
-                    self.save()
-                status = provider.create(job.file_id, {"drafter_batch": self.state.name, "round": str(round_.number)})
+                    job.uploaded = time.time()
+                elif job.status == CREATING:  # a create cut short (Ctrl-C, a lost answer) may have made the job
+                    status = provider.find(job.file_id, since=job.uploaded - CLOCK_SKEW)
+                if status is None:
+                    job.status = CREATING
+                    self.save()  # the file id is on disk before the job can exist, so a resume looks for it first
+                    status = provider.create(job.file_id, {"drafter_batch": self.state.name, "round": str(round_.number)},
+                                             since=job.uploaded - CLOCK_SKEW, sleep=self.sleep)
                 job.batch_id, job.status = status.id, status.status
                 self.save()
 
