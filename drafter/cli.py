@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import DrafterError, Interrupted
@@ -59,6 +59,33 @@ def _metavar(param) -> str:
     return {"path": "PATH", "int": "N", "float": "NUMBER"}.get(label, "TEXT")
 
 
+class Group(TyperGroup):
+    """The command group: a Ctrl-C that no command turned into its own message still ends in one line.
+
+    Before a command's handler is in place (typer parsing the options, modules loading) or in a command
+    without one, typer would exit 130 without a word; this gives `Error: interrupted; ...` instead.
+    """
+
+    def parse_args(self, ctx, args):
+        """Parse the group's options (typer 0.29 loads pydantic here: ~50 ms a Ctrl-C can land in)."""
+        with _interrupt_in_one_line():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        """Run the command."""
+        with _interrupt_in_one_line():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _interrupt_in_one_line():
+    try:
+        yield
+    except KeyboardInterrupt:
+        # True of every command: drafter writes each file in one step (files.write_atomic).
+        _fail(Interrupted("no file is left half-written"))
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"drafter {__version__}")
@@ -66,6 +93,7 @@ def _print_version(value: bool) -> None:
 
 
 app = typer.Typer(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -639,9 +667,12 @@ def main() -> None:
     arguments = sys.argv[1:]
     preload.start(arguments)  # a run that will call a model imports the SDK meanwhile
     try:
-        app()
+        with _interrupt_in_one_line():  # typer builds the commands from their annotations first: ~10 ms
+            app()
     except SystemExit as done:
         code = done.code
+    except typer.Exit as done:
+        code = done.exit_code
     else:
         code = 0
     if code == Interrupted.exit_code or preload.calls_model(arguments):
