@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import DrafterError, Interrupted
@@ -60,6 +60,33 @@ def _metavar(param) -> str:
     return {"path": "PATH", "int": "N", "integer": "N", "float": "NUMBER"}.get(label, "TEXT")
 
 
+class Group(TyperGroup):
+    """The command group: a Ctrl-C that no command turned into its own message still ends in one line.
+
+    Before a command's handler is in place (typer parsing the options, modules loading) or in a command
+    without one, typer would exit 130 without a word; this gives `Error: interrupted; ...` instead.
+    """
+
+    def parse_args(self, ctx, args):
+        """Parse the group's options."""
+        with _interrupt_in_one_line():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        """Run the command."""
+        with _interrupt_in_one_line():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _interrupt_in_one_line():
+    try:
+        yield
+    except KeyboardInterrupt:
+        # True of every command: drafter writes each file in one step (files.write_atomic).
+        _fail(Interrupted("no file is left half-written"))
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"drafter {__version__}")
@@ -67,6 +94,7 @@ def _print_version(value: bool) -> None:
 
 
 app = typer.Typer(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -557,6 +585,7 @@ def batch(
     prompts: PromptsOption = None,
     no_cache: NoCacheOption = False,
     grounding: GroundingOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Draft many papers through batch jobs (OpenAI's Batch API at its batch price, or files for vllm run-batch).
 
@@ -572,7 +601,7 @@ def batch(
     def show(progress) -> None:
         typer.echo(report.progress_line(progress), err=True)
 
-    hooks = command.Hooks(poll=poll, on_progress=show)
+    hooks = command.Hooks(poll=poll, on_progress=show, on_note=lambda line: typer.echo(line, err=True))
     cwd = Path.cwd()
     try:
         if list_batches:
@@ -586,7 +615,8 @@ def batch(
         else:
             if results:
                 raise _usage("--results", "needs --resume NAME (the batch the results belong to)")
-            flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding}
+            flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding,
+                     "source": source}
             options = command.BatchOptions(tuple(arxiv_ids or ()), from_file, out_dir, force, flags, prompts, archetype,
                                            not no_cache)
             run, ended = command.start(options, cwd, os.environ, hooks, prepare=prepare)
@@ -653,9 +683,12 @@ def main() -> None:
     preload.start(arguments)  # a run that will call a model imports the SDK meanwhile
     _register_only_the_named_command(arguments)
     try:
-        app()
+        with _interrupt_in_one_line():  # typer builds the commands from their annotations first: ~10 ms
+            app()
     except SystemExit as done:
         code = done.code
+    except typer.Exit as done:
+        code = done.exit_code
     else:
         code = 0
     # Every command has closed its files by now (a model run has joined its workers; after Ctrl-C the workers still

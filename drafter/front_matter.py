@@ -46,7 +46,6 @@ def front_matter_data(block: str) -> dict:
 
     Raises FrontMatterUnparsable with the line in the file (the block starts at line 1) and the parser's reason.
     """
-    lines = block.splitlines(keepends=True)
     if block.startswith("{"):
         try:
             data = json.loads(block)
@@ -56,23 +55,26 @@ def front_matter_data(block: str) -> dict:
         import tomllib  # only for TOML front matter, as yaml only for YAML
 
         try:
-            data = tomllib.loads("".join(lines[1:-1]))
+            data = tomllib.loads("".join(block.splitlines(keepends=True)[1:-1]))
         except tomllib.TOMLDecodeError as error:
             found = re.search(r"\(at line (\d+), column \d+\)", str(error))
             reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error)) or "not TOML"
             raise FrontMatterUnparsable(int(found.group(1)) + 1 if found else 1, reason) from None
     else:
         import yaml
+        from frontmatter.default_handlers import YAMLHandler
 
+        handler = YAMLHandler()
         try:
-            data = _load_yaml("".join(lines[1:-1]))
+            data = _load_yaml(handler, handler.split(block)[0])
         except yaml.YAMLError as error:
+            # The split keeps the newline after the opening `---`, so YAML's line 0 is the file's line 1.
             mark = getattr(error, "problem_mark", None)
             reason = " ".join(str(getattr(error, "problem", None) or error).split())
             context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
             if context and start is not None and mark is not None and start.line != mark.line:
-                reason += f", {context} that starts at line {start.line + 2}"  # where an unclosed quote began
-            raise FrontMatterUnparsable(mark.line + 2 if mark is not None else 1, reason) from None
+                reason += f", {context} that starts at line {start.line + 1}"  # where an unclosed quote began
+            raise FrontMatterUnparsable(mark.line + 1 if mark is not None else 1, reason) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -80,15 +82,17 @@ def front_matter_data(block: str) -> dict:
     return data
 
 
-def _load_yaml(text: str):
-    """YAML as `yaml.safe_load` reads it, through libyaml when PyYAML has it (ten times faster, for `check` in a
-    hook); what libyaml rejects is read again by the pure-Python parser, whose reason and line an error reports."""
+
+def _load_yaml(handler, text: str):
+    """YAML through python-frontmatter's handler, by libyaml when PyYAML has it (ten times faster, for `check` in a
+    hook); what libyaml rejects is read again by PyYAML's own loader, whose messages ("expected <block end>, but
+    found '<scalar>'") say more, and are the same on every machine."""
     import yaml
 
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
-            return yaml.load(text, Loader=fast)  # noqa: S506 - libyaml's SafeLoader
+            return handler.load(text, Loader=fast)
         except yaml.YAMLError:
             pass
-    return yaml.safe_load(text)
+    return handler.load(text, Loader=yaml.SafeLoader)

@@ -96,6 +96,15 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
     return Fetched(None, f"full text of {arxiv_id} unavailable ({'; '.join(reasons)}): the model sees the abstract alone")
 
 
+def fetch_guarded(arxiv_id: str, endpoints: Endpoints, *, limiters: Mapping[str, RateLimiter] | None = None) -> Fetched:
+    """`fetch`, where a reader's bug on some paper's odd source leaves the abstract: it never stops the run."""
+    try:
+        return fetch(arxiv_id, endpoints, limiters=limiters)
+    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
+        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
+                             "the model sees the abstract alone")
+
+
 def download(url: str, *, timeout: float, limiter: RateLimiter, accept: str, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:
     """One GET, its body read up to `limit` bytes; anything else is FullTextUnavailable."""
     # Loaded here, not at import: `drafter check` imports this module but fetches only when nothing is kept.

@@ -12,13 +12,17 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.errors import ArxivUnavailable, DrafterError
 from drafter.files import cache_root, write_atomic
 
 from . import api, feed
-from .text import Fetched
 from .ids import ArxivId
+from .text import Fetched
+
+if TYPE_CHECKING:
+    from .fulltext import Endpoints
 
 
 class PaperUnavailable(DrafterError):
@@ -87,6 +91,18 @@ def kept_text(paper_id: str, environ: Mapping[str, str]) -> Fetched | None:
         return None
 
 
+def text_for(arxiv_id: ArxivId, environ: Mapping[str, str], endpoints: Endpoints, *,
+             limiters: Mapping[str, api.RateLimiter] | None = None) -> Fetched:
+    """The text `drafter new` and `drafter batch` show the model: kept for this exact version, else fetched now."""
+    if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
+        kept = kept_text(str(arxiv_id), environ)
+        if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
+            return kept
+    from .fulltext import fetch_guarded  # the fetchers (tarfile, gzip, hashlib): only to fetch
+
+    return fetch_guarded(str(arxiv_id), endpoints, limiters=limiters)
+
+
 def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> Fetched:
     """The kept full text, else (unless `offline`) fetched once and kept; offline with no copy says so."""
     kept = kept_text(paper_id, environ)
@@ -94,7 +110,7 @@ def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = Fals
         return kept
     if offline:
         return Fetched(None, f"no full text of {paper_id} is kept and --offline fetches none: the abstract alone")
-    from . import fulltext  # the fetchers (tarfile, gzip, hashlib): only on a miss, so `check` on a kept text starts without them
+    from . import fulltext  # the fetchers (tarfile, gzip, hashlib): only on a miss; `check` on a kept text needs none
 
     fetched = fulltext.fetch(paper_id, fulltext.endpoints_from_env(environ))
     if fetched.text is not None:  # a miss is not kept: it may be an outage, and the next check asks again

@@ -172,6 +172,10 @@ class Fetched:
     text: PaperText | None
     note: str | None = None
 
+    def shown(self, max_tokens: int) -> PaperText | None:
+        """The part of the text the model is shown: cut to `max_tokens` (None: the abstract alone)."""
+        return fit(self.text, max_tokens) if self.text is not None else None
+
     def to_record(self) -> dict:
         """Plain data for the cache and cassettes: the text's record, or the note alone."""
         return self.text.to_record() if self.text is not None else {"note": self.note or "no full text"}
