@@ -16,7 +16,6 @@ from ..post import document as post
 from ..post.placeholders import classify
 from ..validate.document import check_document
 from ..arxiv import store as papercache
-from ..arxiv.text import fit
 from ..facts import facts_from_draft, prefill
 from ..findings import Finding
 from ..front_matter import check_front_matter
@@ -59,7 +58,8 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
         paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
         if settings.source == "full":  # what `drafter new` showed the model: the kept text, cut as it was cut
             fetched = papercache.load_text(paper.arxiv_id, environ)
-            text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
+            shown = fetched.shown(settings.max_source_tokens)
+            text = shown.markdown() if shown is not None else None
         if explain:
             report.evidence = draft_evidence(expected, draft, paper, text)
     failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper, text))
