@@ -24,7 +24,7 @@ from ..grounding_mode import Grounding
 from ..post.pairing import pair
 from ..status import Status
 from .draft import DraftFile
-from .session import absolute, resolve_site
+from .where import absolute, resolve_site
 
 
 @dataclass
@@ -50,7 +50,7 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
     path = absolute(draft_path, cwd)
     site, settings = resolve_site(path.resolve().parent, environ, {"source": source})
     draft = DraftFile(path, draft_path)
-    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section)
+    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section, environ)
     report = CheckReport(check_read_draft(draft, expected))
     mode = Grounding(grounding)
     paper = text = None
@@ -77,15 +77,16 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
 
 
 def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_option: Path | None,
-                      kind: str, section: str = "posts") -> post.Document:
+                      kind: str, section: str = "posts", environ: Mapping[str, str] | None = None) -> post.Document:
     """The archetype a draft is judged against (by check, sections and regen), rendered for the page it was made for.
 
     The section is the draft's folder under content/ (else `section`); the page is the one `new` renders for,
-    named as the draft records its name (new_content.draft_context), so a renamed draft is judged alike by all three.
+    named and dated as the draft records them (new_content.draft_context), so a renamed draft is judged alike by all
+    three, and the render is kept on disk for the next check (hugo.kept).
     """
     section = draft_section(site, draft.path) or section
     return post.split(new_content.render_for_draft(site, draft.path, draft.text, explicit=absolute(archetype_option, cwd),
-                                                   kind=kind, section=section))
+                                                   kind=kind, section=section, environ=environ))
 
 
 def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
