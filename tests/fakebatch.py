@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import parse_qs, urlparse
 
 if TYPE_CHECKING:
     from fakeopenai import FakeOpenAI
@@ -58,6 +59,11 @@ class FakeBatchAPI:
     fates: list[str] = field(default_factory=list)  # the next jobs end this way, in order ("expired", "cancelled")
     files: dict[str, bytes] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
+    create_latency: float = 0.0  # seconds a create takes to answer, after the job is made (a Ctrl-C can fall inside)
+    refused_creates: int = 0  # the next creates answer HTTP 400 and make no job
+    lost_creates: int = 0  # the next creates make their job, then answer HTTP 502 (a gateway that lost the answer)
+    creates: int = 0  # create calls that made a job
+    lists: int = 0  # list calls (each page)
     uploads: int = 0
     lines_received: list[str] = field(default_factory=list)  # every custom_id of every uploaded file, in order
 
@@ -78,13 +84,33 @@ class FakeBatchAPI:
     def serve(self, method: str, path: str, headers: Any, body: bytes, server: "FakeOpenAI") -> tuple[int, Any]:
         """Answer one request: (status, JSON payload or raw bytes)."""
         parts = path.split("?")[0].rstrip("/").split("/")[2:]  # after /v1
+        answer = self._serve(method, parts, parse_qs(urlparse(path).query), headers, body, server)
+        if method == "POST" and parts == ["batches"] and self.create_latency:
+            time.sleep(self.create_latency)  # the job exists already: a client that gives up now never hears of it
+        return answer
+
+    def _serve(self, method: str, parts: list[str], query: dict[str, list[str]], headers: Any, body: bytes,
+               server: "FakeOpenAI") -> tuple[int, Any]:
         with self._lock:
             if method == "POST" and parts == ["files"]:
                 return 200, self._upload(headers, body)
             if method == "GET" and len(parts) == 3 and parts[0] == "files" and parts[2] == "content":
                 data = self.files.get(parts[1])
                 return (200, data) if data is not None else (404, _error("no such file"))
+            if method == "GET" and parts == ["batches"]:  # newest first, `limit` a page, `after` a cursor
+                self.lists += 1
+                newest = sorted(self.jobs.values(), key=lambda job: int(job.id.split("_")[1]), reverse=True)
+                after = query.get("after", [None])[0]
+                if after is not None:
+                    newest = newest[[job.id for job in newest].index(after) + 1:]
+                limit = int(query.get("limit", ["20"])[0])
+                page = [job.as_json() for job in newest[:limit]]
+                return 200, {"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
+                             "last_id": page[-1]["id"] if page else None, "has_more": len(newest) > limit}
             if method == "POST" and parts == ["batches"]:
+                if self.refused_creates:
+                    self.refused_creates -= 1
+                    return 400, _error("scripted refusal of the create")
                 request = json.loads(body)
                 if request.get("input_file_id") not in self.files:
                     return 400, _error("no such input file")
@@ -92,6 +118,10 @@ class FakeBatchAPI:
                           fate=self.fates.pop(0) if self.fates else "completed")
                 job.total = len(self.files[job.input_file_id].splitlines())
                 self.jobs[job.id] = job
+                self.creates += 1
+                if self.lost_creates:
+                    self.lost_creates -= 1
+                    return 502, _error("scripted loss of the create's answer; the job was made")
                 return 200, job.as_json()
             if method == "GET" and len(parts) == 2 and parts[0] == "batches":
                 job = self.jobs.get(parts[1])

@@ -444,6 +444,64 @@ def test_ctrl_c_during_check_exits_130(env, tmp_path, demo_draft):
     assert stderr.strip().splitlines()[-1] == "Error: interrupted; the check stopped; nothing was changed"
 
 
+# A Ctrl-C is pressed, from the child itself, the moment the named module starts to load: deterministic,
+# where a timed signal would land anywhere. SIGINT is set to Python's default first, as a terminal leaves it
+# (a test runner started in the background inherits it ignored).
+INTERRUPT_ON_IMPORT = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+module = sys.argv[1]
+class PressCtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == module:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, PressCtrlC())
+sys.argv = ["drafter", *sys.argv[2:]]
+from drafter.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("module", "command", "message"), [
+    ("typer", ["new", "1706.03762", "-o", "draft.md"], "Error: interrupted; nothing was started"),
+    # --dry-run: a run that asks a model imports the SDK, pydantic with it, in a thread from the start
+    ("pydantic", ["new", "1706.03762", "--dry-run"], "Error: interrupted; no file is left half-written"),
+    ("drafter.commands.new", ["new", "1706.03762", "-o", "draft.md"], "Error: interrupted; no file is left half-written"),
+    ("drafter.commands.check", ["check", "draft.md"], "Error: interrupted; no file is left half-written"),
+    ("drafter.siteinit", ["init"], "Error: interrupted; no file is left half-written"),
+], ids=["loading the CLI", "typer parsing options", "new loading its modules", "check loading its modules",
+        "init, which has no handler of its own"])
+def test_ctrl_c_before_a_command_handles_it_is_one_line(env, tmp_path, module, command, message):
+    """Regression: a Ctrl-C in the first ~150 ms printed a 20-line KeyboardInterrupt traceback (while the CLI
+    loaded) or exited 130 without a word (while typer parsed options or a command loaded its modules)."""
+    import subprocess
+    import sys
+
+    if module == "pydantic" and "pydantic" not in subprocess.run([sys.executable, "-c", TYPER_LOADS], capture_output=True,
+                                                                 text=True, check=True).stdout.split():
+        pytest.skip("this typer parses options without loading pydantic")
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-c", INTERRUPT_ON_IMPORT, module, *command], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.splitlines()) == (130, [message])
+    assert list(folder.iterdir()) == []
+
+
+TYPER_LOADS = """
+import sys, typer
+app = typer.Typer()
+@app.command()
+def one(name: str) -> None: pass
+@app.command()
+def two() -> None: pass
+app(["one", "x"], standalone_mode=False)
+print(*sys.modules)
+"""
+
+
 # -- item 4: a cassette is checked when it loads -------------------------------------------------
 
 def _cut_in_last_answer(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,6 @@ from drafter.post import document as post
 from drafter.arxiv import parse_feed, parse_id
 from drafter.chat.cassette import describe_difference
 from drafter.cli import app
-from drafter.pipeline.events import Event
-from drafter.status import Status
-from drafter.progress import LiveProgress, PlainProgress
-from drafter.findings import Finding
 
 DATA = Path(__file__).resolve().parent / "data"
 runner = CliRunner()
@@ -121,35 +116,6 @@ def test_split_finds_lead_and_sections_with_children():
 )
 def test_replay_miss_says_how_the_request_differs(recorded, sent, message):
     assert describe_difference(recorded, sent) == message
-
-
-# -- progress --------------------------------------------------------------------------------------
-
-class FakeTerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_plain_progress_prints_a_line_per_finished_part():
-    stream = io.StringIO()
-    progress = PlainProgress(stream)
-    progress(Event("Intro", Status.ASKING, 1))
-    progress(Event("Intro", Status.REJECTED, 1, (Finding(3, "placeholder", "x"),)))
-    progress(Event("Intro", Status.FILLED, 2))
-    assert stream.getvalue().splitlines() == [
-        "Intro: rejected (placeholder); asking again",
-        "Intro: filled after 2 attempt(s), 0 in / 0 out",
-    ]
-
-
-def test_live_progress_draws_a_row_per_part_on_a_terminal():
-    stream = FakeTerminal()
-    progress = LiveProgress(stream)
-    progress(Event("Introduction", Status.ASKING, 1))
-    progress(Event("Conclusion", Status.FILLED, 1))
-    progress.close()
-    screen = stream.getvalue()
-    assert "Introduction" in screen and "Conclusion" in screen and "filled" in screen
 
 
 # -- site conventions, overrides and check ------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 
 from drafter.chat.base import Usage
+from drafter.findings import Finding
 from drafter.pipeline.events import FETCH, Event
 from drafter.progress import LiveProgress, PlainProgress, RunState, cut, render, state_text
 from drafter.status import Status
@@ -128,3 +129,25 @@ def test_a_real_run_lists_every_part_in_post_order_before_any_section_is_asked(e
                              and e.step != FETCH)
     listed = [e.label for e in events[:first_section_ask] if e.status in (Status.FILL, Status.KEEP, Status.STRIP)]
     assert listed == [o.label for o in result.draft.outcomes if o.label != "facts"]
+
+
+def test_plain_progress_prints_a_line_per_finished_part():
+    stream = io.StringIO()
+    progress = PlainProgress(stream)
+    progress(Event("Intro", Status.ASKING, 1))
+    progress(Event("Intro", Status.REJECTED, 1, (Finding(3, "placeholder", "x"),)))
+    progress(Event("Intro", Status.FILLED, 2))
+    assert stream.getvalue().splitlines() == [
+        "Intro: rejected (placeholder); asking again",
+        "Intro: filled after 2 attempt(s), 0 in / 0 out",
+    ]
+
+
+def test_live_progress_draws_a_row_per_part_on_a_terminal():
+    stream = FakeTerminal()
+    progress = LiveProgress(stream)
+    progress(Event("Introduction", Status.ASKING, 1))
+    progress(Event("Conclusion", Status.FILLED, 1))
+    progress.close()
+    screen = stream.getvalue()
+    assert "Introduction" in screen and "Conclusion" in screen and "filled" in screen

@@ -21,7 +21,7 @@ from drafter.errors import ConfigError
 
 from .api import USER_AGENT, RateLimiter, _network_reason, limiter_for
 from .feed import _status_reason
-from .text import PaperText, Section
+from .text import Fetched, PaperText, Section
 
 HTML_ENV = "DRAFTER_ARXIV_HTML"
 DEFAULT_HTML = "https://arxiv.org/html"
@@ -41,28 +41,6 @@ class FullTextUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.not_found = not_found
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """What fetching found: the text, or None and the one line the run prints instead."""
-
-    text: PaperText | None
-    note: str | None = None
-
-
-    def to_record(self) -> dict:
-        """Plain data for the cache and cassettes: the text's record, or the note alone."""
-        return self.text.to_record() if self.text is not None else {"note": self.note or "no full text"}
-
-    @classmethod
-    def from_record(cls, data: object) -> "Fetched":
-        """Read what `to_record` wrote (ValueError when it is not such a record)."""
-        if isinstance(data, dict) and "note" in data and "sections" not in data:
-            return cls(None, str(data["note"]))
-        if not isinstance(data, dict):
-            raise ValueError("not a paper text record")
-        return cls(PaperText.from_record(data))
 
 
 @dataclass(frozen=True)
@@ -116,6 +94,15 @@ def fetch(arxiv_id: str, endpoints: Endpoints, *, timeout: float = TIMEOUT,
     except latex.LatexUnreadable as error:
         reasons.append(f"source: {error}")
     return Fetched(None, f"full text of {arxiv_id} unavailable ({'; '.join(reasons)}): the model sees the abstract alone")
+
+
+def fetch_guarded(arxiv_id: str, endpoints: Endpoints, *, limiters: Mapping[str, RateLimiter] | None = None) -> Fetched:
+    """`fetch`, where a reader's bug on some paper's odd source leaves the abstract: it never stops the run."""
+    try:
+        return fetch(arxiv_id, endpoints, limiters=limiters)
+    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
+        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
+                             "the model sees the abstract alone")
 
 
 def download(url: str, *, timeout: float, limiter: RateLimiter, accept: str, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:

@@ -15,7 +15,8 @@ from ..settings import Settings, resolve
 from ..commands.session import Sources, absolute
 from . import state
 from ..errors import BatchUsageError
-from .papers import fetch_papers
+from ..arxiv.fulltext import Fetched
+from .papers import fetch_papers, fetch_texts
 from .run import BatchRun, Ended, Progress, ProviderFactory
 from .state import FAILED, BatchState, PaperEntry
 
@@ -42,6 +43,8 @@ class Hooks:
     on_progress: Callable[[Progress], None] | None = None
     sleep: Callable[[float], None] | None = None
     provider_factory: ProviderFactory | None = None
+    limiters: Mapping[str, arxiv.RateLimiter] | None = None  # arXiv's 3 s spacing per service (default: the shared ones)
+    on_note: Callable[[str], None] | None = None  # one line before a wait the rounds' progress does not show
 
 
 def read_ids(ids: tuple[str, ...], from_file: Path | None, cwd: Path) -> list[arxiv.ArxivId]:
@@ -79,16 +82,26 @@ def start(options: BatchOptions, cwd: Path, environ: Mapping[str, str], hooks: H
     directory = state.folder(site, cwd)
     name = _free_name(directory, state.new_name(when))
     papers, failures = fetch_papers(ids, settings.arxiv_api, environ)
+    texts: dict[str, Fetched] = {}
+    if settings.source == "full" and papers:
+        if hooks.on_note is not None and len(papers) > 1:
+            hooks.on_note(f"{name}: fetching the full text of {len(papers)} papers from arXiv, 3 s apart as arXiv asks "
+                          f"(about {3 * (len(papers) - 1)} s)")
+        texts = fetch_texts(list(papers.values()), environ, limiters=hooks.limiters)
     entries = []
     for arxiv_id in ids:
         paper = papers.get(str(arxiv_id))
+        fetched = texts.get(paper.arxiv_id) if paper else None
         entries.append(PaperEntry(str(arxiv_id), paper.arxiv_id if paper else "", FAILED if paper is None else state.PENDING,
-                                  error=failures.get(str(arxiv_id), "")))
+                                  error=failures.get(str(arxiv_id), ""),
+                                  text=fetched.text.source if fetched and fetched.text else "",
+                                  note=fetched.note or "" if fetched else ""))
     batch = BatchState(name=name, created=when.isoformat(), now=when.isoformat(), cwd=str(cwd), flags=flags,
                        out_dir=str(absolute(options.out_dir, cwd)) if options.out_dir else None, force=options.force,
                        mode="files" if prepare is not None else "api", papers=entries)
     run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
-                   sleep=hooks.sleep, provider_factory=hooks.provider_factory, papers=papers)
+                   sleep=hooks.sleep, provider_factory=hooks.provider_factory, papers=papers, texts=texts,
+                   limiters=hooks.limiters, environ=environ)
     run.save()
     return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None)
 
@@ -103,7 +116,7 @@ def resume(name: str, cwd: Path, environ: Mapping[str, str], hooks: Hooks, resul
         raise BatchUsageError("--results", f"batch {name} runs on the Batch API, not on prepared files")
     settings, sources = _settings(find_site(Path(batch.cwd)), environ, dict(batch.flags))
     run = BatchRun(batch, directory, settings, sources, poll=hooks.poll, on_progress=hooks.on_progress,
-                   sleep=hooks.sleep, provider_factory=hooks.provider_factory)
+                   sleep=hooks.sleep, provider_factory=hooks.provider_factory, limiters=hooks.limiters, environ=environ)
     return run, run.advance(prepare=absolute(prepare, cwd) if prepare else None,
                             results=absolute(results, cwd) if results else None)
 

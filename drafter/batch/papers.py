@@ -1,4 +1,5 @@
-"""The papers of a batch from arXiv: one API request for all of them, then any ID missing from it fetched alone."""
+"""The papers of a batch from arXiv: one API request for all of them, then any ID missing from it fetched alone;
+then each paper's full text, the requests to each of arXiv's services spaced 3 s apart."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 
 from .. import arxiv
 from ..arxiv import store as papercache
+from ..arxiv.fulltext import Fetched, endpoints_from_env
 from ..errors import ArxivUnavailable, DrafterError
 
 _ENTRY = re.compile(r"<entry\b.*?</entry>\s*", re.DOTALL)
@@ -54,3 +56,19 @@ def entry_feed(body: str, base_id: str) -> str:
         if re.search(rf"<id>\s*https?://arxiv\.org/abs/{re.escape(base_id)}v\d+\s*</id>", match.group(0)):
             return head + match.group(0) + tail
     return body
+
+
+def fetch_texts(papers: list[arxiv.Paper], environ: Mapping[str, str], *,
+                limiters: Mapping[str, arxiv.RateLimiter] | None = None) -> dict[str, Fetched]:
+    """Each paper's full text (or the note why the model sees its abstract alone), by its versioned ID, kept on disk.
+
+    The text `drafter new` would show: the copy kept for that version, else arXiv's HTML, else its e-print. The
+    shared limiters (or `limiters`) keep 3 s between requests to each service, across all the papers.
+    """
+    endpoints = endpoints_from_env(environ)
+    texts: dict[str, Fetched] = {}
+    for paper in papers:
+        fetched = papercache.text_for(arxiv.parse_id(paper.arxiv_id), environ, endpoints, limiters=limiters)
+        papercache.store_text(paper.arxiv_id, fetched, environ)  # beside the feed: resume and `check` read it there
+        texts[paper.arxiv_id] = fetched
+    return texts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     import openai
 
 T = TypeVar("T")
+
+CREATE_ATTEMPTS = 3  # a create that failed in a way another may fix, each after looking for the job it may have made
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,50 @@ class BatchProvider:
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=3,
                                      timeout=openai.Timeout(read_timeout, connect=connect_timeout))
 
-    def submit(self, filename: str, data: bytes, metadata: dict[str, str]) -> tuple[str, JobStatus]:
-        """Upload one input file and create its job; the file's id is returned even if the job is refused."""
-        file_id = self.upload(filename, data)
-        return file_id, self.create(file_id, metadata)
-
     def upload(self, filename: str, data: bytes) -> str:
         """Upload a JSONL input file with purpose "batch"; its file id."""
         return self._call("upload the requests", lambda: self._client.files.create(
             file=(filename, io.BytesIO(data), "application/jsonl"), purpose="batch").id)
 
-    def create(self, file_id: str, metadata: dict[str, str]) -> JobStatus:
-        """Create the job for an uploaded file, within the 24 h completion window."""
-        return _status(self._call("create a batch job", lambda: self._client.batches.create(
-            input_file_id=file_id, endpoint=ENDPOINT, completion_window="24h", metadata=metadata)))
+    def create(self, file_id: str, metadata: dict[str, str], since: float = 0.0,
+               sleep: Callable[[float], None] = time.sleep) -> JobStatus:
+        """Create the job for an uploaded file (24 h window); after a failure that may have made it, look before retrying.
+
+        The SDK's own retries are off for this call: a create whose answer was lost (a dropped connection, a 5xx
+        from a gateway after the job was made) retried blindly would make a second job, paid twice.
+        """
+        import openai
+
+        once = self._client.with_options(max_retries=0)
+
+        def attempt() -> JobStatus:
+            for number in range(1, CREATE_ATTEMPTS + 1):
+                try:
+                    return _status(once.batches.create(input_file_id=file_id, endpoint=ENDPOINT, completion_window="24h",
+                                                       metadata=metadata))
+                except (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError):
+                    if number == CREATE_ATTEMPTS:
+                        raise
+                found = self.find(file_id, since)
+                if found is not None:
+                    return found
+                sleep(0.5 * 2 ** (number - 1))
+            raise AssertionError("unreachable")
+
+        return self._call("create a batch job", attempt)
+
+    def find(self, file_id: str, since: float = 0.0) -> JobStatus | None:
+        """The job already created for an uploaded input file, if any: the list is newest first, read back to `since`."""
+        def search() -> "openai.types.Batch | None":
+            for batch in self._client.batches.list(limit=100):  # the SDK pages on by itself
+                if batch.input_file_id == file_id:
+                    return batch
+                if batch.created_at < since:
+                    return None
+            return None
+
+        found = self._call(f"look for the job of file {file_id}", search)
+        return _status(found) if found is not None else None
 
     def retrieve(self, batch_id: str) -> JobStatus:
         """The job's current status and counts."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..chat.cost import Price, format_cost
 from .run import Ended, Progress
-from .state import FAILED, WRITTEN, BatchState
+from .state import CREATING, FAILED, WRITTEN, BatchState, JobEntry
 
 
 def progress_line(progress: Progress) -> str:
@@ -18,6 +18,8 @@ def summary_lines(ended: Ended, model: str, price: Price | None) -> list[str]:
     batch = ended.state
     lines = []
     for paper in batch.papers:
+        if paper.note:  # the one line `drafter new` prints too: this paper's requests hold its abstract alone
+            lines.append(f"{paper.id}: {paper.note}")
         if paper.status == WRITTEN:
             lines.append(f"Wrote {paper.path}" + (f" (kept the archetype's text in {paper.error})" if paper.error else ""))
         elif paper.status == FAILED:
@@ -55,6 +57,11 @@ def listing_line(batch: BatchState) -> str:
     failed = sum(1 for p in batch.papers if p.status == FAILED)
     rounds = "; ".join(
         f"round {r.number}: " + (f"prepared in {r.prepared}" + (" (results read)" if all(j.collected for j in r.jobs) else "")
-                                 if r.prepared else ", ".join(f"{j.batch_id or 'not sent'} {j.status}" for j in r.jobs))
+                                 if r.prepared else ", ".join(f"{j.batch_id or _unsent(j)} {j.status}" for j in r.jobs))
         for r in batch.rounds) or "no round yet"
     return f"{batch.name}  {len(batch.papers)} paper(s), {written} written, {failed} failed  {rounds}"
+
+
+def _unsent(job: JobEntry) -> str:
+    """A job without a Batch API id: never sent, or created without the answer reaching us (resume looks for it)."""
+    return "no answer to its create" if job.status == CREATING else "not sent"

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import arxiv
 from ..arxiv import store as papercache
+from ..arxiv.fulltext import Fetched
 from ..errors import DrafterError, OutputExists
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
@@ -28,10 +29,15 @@ from ..commands.session import Sources, absolute, check_writable, write_new_file
 from ..pipeline.fill import Draft
 from ..settings import Settings
 from . import jsonl, plan, state
+from .papers import fetch_texts
 from ..errors import (BatchCancelled, BatchInterrupted, BatchProviderError, BatchUsageError, OutputTaken,
                      RequestChanged, RequestFailed, ResultsRefused)
 from .provider import BatchProvider, JobStatus
-from .state import ANSWERED, FAILED, PENDING, PREPARED, SUBMITTED, TERMINAL, WRITTEN, BatchState, JobEntry, RoundEntry
+from .state import (ANSWERED, CREATING, FAILED, PENDING, PREPARED, SUBMITTED, TERMINAL, WRITTEN, BatchState, JobEntry,
+                    RoundEntry)
+
+# How far the provider's clock may be behind ours when looking for a job created just after an upload.
+CLOCK_SKEW = 3600.0
 
 
 class Deferred(Exception):
@@ -111,7 +117,8 @@ class BatchRun:
     def __init__(self, batch: BatchState, directory: Path, settings: Settings, sources: Sources, *,
                  poll: float = 60.0, on_progress: Callable[[Progress], None] | None = None,
                  sleep: Callable[[float], None] | None = None, provider_factory: ProviderFactory | None = None,
-                 papers: dict[str, arxiv.Paper] | None = None) -> None:
+                 papers: dict[str, arxiv.Paper] | None = None, texts: dict[str, Fetched] | None = None,
+                 limiters: Mapping[str, arxiv.RateLimiter] | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.state = batch
         self.directory = directory
         self.settings = settings
@@ -122,6 +129,9 @@ class BatchRun:
         self._provider_factory = provider_factory or _default_provider
         self._provider: BatchProvider | None = None
         self._papers = dict(papers or {})
+        self._texts = dict(texts or {})  # by versioned ID: the full text each paper's requests hold
+        self._limiters = limiters
+        self.environ = os.environ if environ is None else environ
         self._runs: dict[str, NewRun] = {}
         self._skeletons: dict[tuple[str, str], Any] = {}
         self._drafts: dict[str, Draft] = {}
@@ -189,6 +199,7 @@ class BatchRun:
         run = self._run_for(entry)
         send_key = self.state.mode == "api" and needs_api_key(self.settings.base_url)
         pipeline = run.session.pipeline(StateAnswers(self.state, paper.base_id, send_key))
+        pipeline.outline = run.shared_outline(paper)  # as `drafter new`: the facts request shares it with every section's
         try:
             facts, facts_outcome = pipeline.establish_facts(paper)
         except Deferred as deferred:
@@ -217,14 +228,30 @@ class BatchRun:
     def paper(self, entry: state.PaperEntry) -> arxiv.Paper:
         """The paper of an entry: fetched at the start, else from the paper cache (fetched alone on a miss)."""
         if entry.id not in self._papers:
-            self._papers[entry.id] = papercache.load(arxiv.parse_id(entry.versioned), self.settings.arxiv_api, os.environ)
+            self._papers[entry.id] = papercache.load(arxiv.parse_id(entry.versioned), self.settings.arxiv_api, self.environ)
         return self._papers[entry.id]
+
+    def text(self, entry: state.PaperEntry) -> Fetched:
+        """The full text an entry's requests hold: fetched at the start, else the copy kept beside its feed.
+
+        Fetched again only when that copy is gone (the cache cleared); a paper that had none keeps the abstract,
+        so a resumed run asks exactly what was submitted.
+        """
+        if self.settings.source != "full" or not entry.text:
+            return Fetched(None, entry.note or None)
+        if entry.versioned not in self._texts:
+            kept = papercache.kept_text(entry.versioned, self.environ)
+            if kept is None or kept.text is None:
+                kept = fetch_texts([self.paper(entry)], self.environ, limiters=self._limiters)[entry.versioned]
+            self._texts[entry.versioned] = kept
+        return self._texts[entry.versioned]
 
     def _run_for(self, entry: state.PaperEntry) -> NewRun:
         if entry.id not in self._runs:
             options = NewOptions(arxiv=entry.versioned or entry.id, cwd=Path(self.state.cwd), sources=self.sources,
                                           force=self.state.force)
-            self._runs[entry.id] = NewRun(options, settings=self.settings)
+            self._runs[entry.id] = NewRun(options, environ=self.environ, settings=self.settings)
+            self._runs[entry.id].session.take_text(self.text(entry))  # the same text and cut as `drafter new`'s
         return self._runs[entry.id]
 
     def _claim(self, entry: state.PaperEntry, run: NewRun, slug: str) -> Path:
@@ -276,10 +303,17 @@ class BatchRun:
                 job.custom_ids = [key for key in job.custom_ids if key in pending]
                 data = "".join(plan.input_line(key, pending[key].body) for key in job.custom_ids).encode("utf-8")
                 provider = self.provider()
+                status = None
                 if not job.file_id:
                     job.file_id = provider.upload(f"{self.state.name}-round{round_.number}-{number}.jsonl", data)
-                    self.save()
-                status = provider.create(job.file_id, {"drafter_batch": self.state.name, "round": str(round_.number)})
+                    job.uploaded = time.time()
+                elif job.status == CREATING:  # a create cut short (Ctrl-C, a lost answer) may have made the job
+                    status = provider.find(job.file_id, since=job.uploaded - CLOCK_SKEW)
+                if status is None:
+                    job.status = CREATING
+                    self.save()  # the file id is on disk before the job can exist, so a resume looks for it first
+                    status = provider.create(job.file_id, {"drafter_batch": self.state.name, "round": str(round_.number)},
+                                             since=job.uploaded - CLOCK_SKEW, sleep=self.sleep)
                 job.batch_id, job.status = status.id, status.status
                 self.save()
 

@@ -21,6 +21,8 @@ STATE_FOLDER = Path(".drafter") / "batches"
 SUBMITTED, PREPARED, ANSWERED, FAILED = "submitted", "prepared", "answered", "failed"
 # A paper's: "pending", then "written" or "failed".
 PENDING, WRITTEN = "pending", "written"
+# A job whose input file is uploaded and whose create call went out: it may exist at the provider already.
+CREATING = "creating"
 # Batch API job states after which nothing changes.
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 
@@ -34,6 +36,8 @@ class PaperEntry:
     status: str = PENDING
     path: str = ""  # where its draft is (or will be) written
     error: str = ""
+    text: str = ""  # where the requests' full text is from ("html", "latex"); "" for the abstract alone
+    note: str = ""  # why the model sees the abstract alone, when the full text failed
 
 
 @dataclass
@@ -61,9 +65,10 @@ class JobEntry:
     custom_ids: list[str]
     file_id: str = ""
     batch_id: str = ""
-    status: str = "new"  # "new", then the Batch API's status; "prepared" for an offline file
+    status: str = "new"  # "new", "creating", then the Batch API's status; "prepared" for an offline file
     collected: bool = False  # its results have been read into the requests
     done: int = 0  # requests the provider reports finished (completed + failed)
+    uploaded: float = 0.0  # when the input file was uploaded (seconds since the epoch): where a search for its job stops
 
 
 @dataclass

@@ -18,14 +18,13 @@ from ..hugo.page import PageContext, file_name, page_context
 from ..hugo.site import find_site
 from ..arxiv import store as papercache
 from ..arxiv.fulltext import Fetched, endpoints_from_env
-from ..arxiv.fulltext import fetch as fetch_full_text
 from ..arxiv.text import PaperText
 from ..arxiv.text import estimate_tokens as estimate_text
-from ..arxiv.text import fit as fit_text
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
 from ..files import write_atomic
 from ..settings import Settings, resolve
 from ..status import Status
+from .where import absolute, resolve_site
 
 if TYPE_CHECKING:  # the chat stack, the prompts and the pipeline load only for a command that asks the model
     from ..chat.base import ChatClient
@@ -45,20 +44,6 @@ class Sources:
     prompts: Path | None = None
     archetype: Path | None = None
     use_cache: bool = True
-
-
-def absolute(path: Path | None, cwd: Path) -> Path | None:
-    """`path` made absolute against `cwd` (None stays None)."""
-    if path is None:
-        return None
-    path = path.expanduser()
-    return path if path.is_absolute() else cwd / path
-
-
-def resolve_site(start: Path, environ: Mapping[str, str], flags: Mapping[str, Any]) -> tuple[Path | None, Settings]:
-    """The Hugo site above `start` (or None) and the settings from its drafter.toml, the environment and the flags."""
-    site = find_site(start)
-    return site, resolve(site, environ, flags)
 
 
 class Session:
@@ -165,19 +150,23 @@ class Session:
             if cassette is None:
                 raise
             raise CassetteError(str(cassette), f"its arXiv response is damaged ({error.reason}); record it again") from None
-        self.full_text = pending()
+        self.take_text(pending())
         if self.stack is not None and self.stack.recorder is not None and self.settings.source == "full":
             self.stack.recorder.paper_text = self.full_text.to_record()
         if keep:  # under the exact versioned ID the draft's `arxiv:` key holds, so `drafter check` needs no request
             papercache.store(paper.arxiv_id, feed.body, self.environ)
             if self.settings.source == "full":  # what the model saw, so check grounds against the same text
                 papercache.store_text(paper.arxiv_id, self.full_text, self.environ)
-        self.paper_text = fit_text(self.full_text.text, self.settings.max_source_tokens) if self.full_text.text else None
         if self.on_event is not None and self.full_text.note:  # the one line saying the model sees the abstract alone
             from ..pipeline.events import Event
 
             self.on_event(Event("paper", Status.NOTE, note=self.full_text.note))
         return paper
+
+    def take_text(self, fetched: Fetched) -> None:
+        """Keep what getting the paper's text found, and the part of it the model sees (cut to max_source_tokens)."""
+        self.full_text = fetched
+        self.paper_text = fetched.shown(self.settings.max_source_tokens)
 
     def _fetch(self, arxiv_id: arxiv.ArxivId):
         """The arXiv response through the client stack, told to the display as a row of its own."""
@@ -210,13 +199,9 @@ class Session:
             except ValueError as error:
                 raise CassetteError(str(player.path), f"its paper text is damaged ({error}); record it again") from None
             return lambda: found
-        if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
-            kept = papercache.kept_text(str(arxiv_id), self.environ)
-            if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
-                return lambda: kept
         endpoints = endpoints_from_env(self.environ)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafter-fulltext")
-        future = executor.submit(_fetch_guarded, str(arxiv_id), endpoints)
+        future = executor.submit(papercache.text_for, arxiv_id, self.environ, endpoints)
         executor.shutdown(wait=False)
         return future.result
 
@@ -259,15 +244,6 @@ class Session:
         """Close the client stack: the recording is written (even after a failure), connections closed."""
         if self.stack is not None:
             self.stack.close()
-
-
-def _fetch_guarded(arxiv_id: str, endpoints) -> Fetched:
-    """Fetch the full text; a reader's bug on some paper's odd source leaves the abstract, it never stops the run."""
-    try:
-        return fetch_full_text(arxiv_id, endpoints)
-    except Exception as error:  # noqa: BLE001 - any failure here means "no full text", said in one line
-        return Fetched(None, f"full text of {arxiv_id} could not be read ({type(error).__name__}: {error}): "
-                             "the model sees the abstract alone")
 
 
 def describe_text(text: PaperText | None) -> str:
