@@ -18,6 +18,7 @@ from ..validate.document import check_document
 from ..arxiv import store as papercache
 from ..arxiv.text import fit
 from ..facts import facts_from_draft, prefill
+from ..errors import ConfigError
 from ..findings import Finding
 from ..front_matter import check_front_matter
 from ..grounding import Evidence, evidence, paper_source, ungrounded_numbers
@@ -39,21 +40,25 @@ class CheckReport:
 
 
 def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = None, kind: str | None = None,
-                grounding: str = "error", run_code: bool = False, explain: bool = False,
+                grounding: str | None = None, run_code: bool = False, explain: bool = False,
                 environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
                 code_timeout: float | None = None, source: str | None = None) -> CheckReport:
-    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
+    """Validate the draft; ground its numbers in the paper (unless grounding is "off"); run its code if asked.
 
-    With `explain`, the report also says for every number of the model-written sections where the paper
-    states it (needs grounding).
+    `kind`, `grounding` and `source` are flags: None leaves the site's drafter.toml (or the default) in force,
+    as for `new` and `regen`. With `explain`, the report also says for every number of the model-written
+    sections where the paper states it (needs grounding).
     """
     environ = os.environ if environ is None else environ
     path = absolute(draft_path, cwd)
-    site, settings = resolve_site(path.resolve().parent, environ, {"source": source})
+    site, settings = resolve_site(path.resolve().parent, environ, {"source": source, "grounding": grounding, "kind": kind})
+    mode = Grounding(settings.grounding)
+    if explain and mode is Grounding.OFF:
+        raise ConfigError("--explain", "needs the paper to say where numbers are stated; drop --offline and "
+                                       "--grounding off (or grounding = \"off\" in drafter.toml)")
     draft = DraftFile(path, draft_path)
-    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section)
+    expected = expected_document(draft, site, cwd, archetype_option, settings.kind, settings.section)
     report = CheckReport(check_read_draft(draft, expected))
-    mode = Grounding(grounding)
     paper = text = None
     if mode is not Grounding.OFF:
         paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
