@@ -79,6 +79,9 @@ def read_config(site: Path | None) -> dict[str, Any]:
         if not isinstance(data["prompts_dir"], str):
             raise ConfigError(f"{path}: prompts_dir", f"must be a folder path (a string), got {data['prompts_dir']!r}")
         data["prompts_dir"] = (site / data["prompts_dir"]).resolve()
+        if not data["prompts_dir"].is_dir():
+            raise ConfigError(f"{path}: prompts_dir", f"{data['prompts_dir']} is not a folder; name a folder of prompt "
+                                                      "templates (relative to the site), or remove the key")
     if "prices" in data:
         data["prices"] = parse_prices(data["prices"], str(path))
     return data

@@ -107,6 +107,26 @@ def test_slug_and_section_cannot_leave_the_site(env, tmp_path, monkeypatch, mode
     assert files_under(tmp_path) == before
 
 
+@pytest.mark.parametrize(("args", "toml", "words"), [
+    (["--prompts", "nosuchdir"], None, ["--prompts:", "nosuchdir is not a folder", "leave --prompts out"]),
+    ([], 'prompts_dir = "nope"\n', ["drafter.toml: prompts_dir:", "nope is not a folder"]),
+], ids=["--prompts", "drafter.toml prompts_dir"])
+def test_a_prompts_folder_that_does_not_exist_is_refused(env, tmp_path, monkeypatch, model_server, arxiv_server, args,
+                                                         toml, words):
+    """Regression: a mistyped --prompts or prompts_dir was skipped without a word: the run used drafter's own
+    prompts, exit 0, and the user believed their templates had been used."""
+    site = make_site(tmp_path / "blog", toml)
+    monkeypatch.chdir(site)
+    before = files_under(tmp_path)
+    result = drafter("new", "1706.03762", *args)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert line.startswith("Error: ") and "\n" not in line
+    assert [word for word in words if word not in line] == []
+    assert model_server.completions == [] and arxiv_server.requests == []  # refused before any request
+    assert files_under(tmp_path) == before
+
+
 # -- item 5: front matter that does not parse, and a byte-order mark ----------------------------
 
 TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
