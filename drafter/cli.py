@@ -549,15 +549,18 @@ def list_sections(
     from .commands.sections import section_states
 
     try:
-        states = section_states(draft, Path.cwd(), {"kind": kind}, archetype)
+        listing = section_states(draft, Path.cwd(), {"kind": kind}, archetype)
     except DrafterError as error:
         _fail(error)
+    states = listing.states
     if not states:
         from .errors import InputFileError
 
         _fail(InputFileError(str(draft), "has no headings, so it has no sections to list; is it a drafter draft?"))
     for state in states:
         typer.echo(f"{state.number:>3}  {'#' * state.block.level} {state.block.title}  [{state.state}]")
+    for note in listing.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command(cls=Command, short_help="Draft many papers through batch jobs, at the batch price.")

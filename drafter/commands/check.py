@@ -61,10 +61,7 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
     report = CheckReport(check_read_draft(draft, expected))
     paper = text = None
     if mode is not Grounding.OFF:
-        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
-        if settings.source == "full":  # what `drafter new` showed the model: the kept text, cut as it was cut
-            fetched = papercache.load_text(paper.arxiv_id, environ)
-            text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
+        paper, text = grounding_paper(draft, settings, environ)
         if explain:
             report.evidence = draft_evidence(expected, draft, paper, text)
     failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper, text))
@@ -112,7 +109,7 @@ def draft_section(site: Path | None, draft: Path) -> str:
 
 
 def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None):
-    """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
+    """Yield (the draft's block index, source, its text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
     (name and tagline from its lead heading). Only blocks the model fills are judged, against the archetype's
@@ -125,18 +122,46 @@ def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text:
         if match is None or classify(expected.blocks[index]) is not Status.FILL:
             continue  # a missing section is the validator's finding
         actual = draft.document.blocks[match]
-        yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+        yield match, source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+
+
+def grounding_by_block(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> dict[int, list[Finding]]:
+    """For each model-written block of the draft that has any (by its index), the numbers the paper does not
+    state, at their lines in the file: what check, sections and `regen --failed` count alike."""
+    found: dict[int, list[Finding]] = {}
+    for index, source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text):
+        findings = [Finding(f.line + offset, f.rule, f.message) for f in ungrounded_numbers(text, source, skeleton)]
+        if findings:
+            found[index] = findings
+    return found
 
 
 def ground_draft(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper (metadata, abstract, full text) and facts do not state."""
-    return [Finding(finding.line + offset, finding.rule, finding.message)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
-            for finding in ungrounded_numbers(text, source, skeleton)]
+    return [finding for findings in grounding_by_block(expected, draft, paper, paper_text).values() for finding in findings]
 
 
 def draft_evidence(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Evidence]:
     """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
     return [replace(item, line=item.line + offset)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
+            for _, source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
             for item in evidence(text, source, skeleton)]
+
+
+def grounding_paper(draft: DraftFile, settings, environ: Mapping[str, str], *, kept_only: bool = False):
+    """The draft's paper and the text `drafter new` showed the model (cut as it was cut), as grounding reads them.
+
+    Fetched once and kept; with `kept_only`, only what is kept on disk is read: None when the paper (or, with
+    source "full", what fetching its text found) is not kept, since grounding in less would find more.
+    """
+    arxiv_id = draft.arxiv_id(None, "use --offline")
+    paper = papercache.kept(arxiv_id, environ) if kept_only else papercache.load(arxiv_id, settings.arxiv_api, environ)
+    if paper is None:
+        return None
+    text = None
+    if settings.source == "full":
+        if kept_only and papercache.kept_text(paper.arxiv_id, environ) is None:
+            return None
+        fetched = papercache.load_text(paper.arxiv_id, environ, offline=kept_only)
+        text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
+    return paper, text
