@@ -29,6 +29,13 @@ class Command(TyperCommand):
         for param in self.params:
             if param.param_type_name == "option" and not getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = _metavar(param)
+            elif param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = param.name.upper()  # "Missing argument 'DRAFT'", as the usage line names it
+
+    def parse_args(self, ctx, args):
+        """Parse the options and arguments; a line that does not parse is one `Error:` line, exit 2."""
+        with _usage_in_one_line(ctx):
+            return super().parse_args(ctx, args)
 
     def collect_usage_pieces(self, ctx):
         """[OPTIONS] then each argument as DRAFT, [SECTION]..."""
@@ -68,13 +75,36 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx, args):
         """Parse the group's options (typer 0.29 loads pydantic here: ~50 ms a Ctrl-C can land in)."""
-        with _interrupt_in_one_line():
+        with _interrupt_in_one_line(), _usage_in_one_line(ctx):
             return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        """The command named first; an unknown one is one `Error:` line, exit 2."""
+        with _usage_in_one_line(ctx):
+            return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         """Run the command."""
         with _interrupt_in_one_line():
             return super().invoke(ctx)
+
+
+# click's UsageError, whichever click typer uses: typer 0.29 carries its own copy (typer._click), older ones
+# use the click package; typer.BadParameter is public in both and derives from it.
+_USAGE_ERROR = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
+
+
+@contextmanager
+def _usage_in_one_line(ctx):
+    """click's usage errors as `Error: <problem>; see `drafter new -h``, where click prints the usage and a hint too."""
+    try:
+        yield
+    except _USAGE_ERROR as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # `drafter archetype` alone: the help is the answer
+            raise
+        from .errors import CommandLineError
+
+        _fail(CommandLineError(error.format_message(), ctx.command_path))
 
 
 @contextmanager
@@ -378,7 +408,7 @@ def check(
         raise typer.Exit(1)
 
 
-archetype_app = typer.Typer(no_args_is_help=True, help="Show or inspect an archetype without a model or network.",
+archetype_app = typer.Typer(cls=Group, no_args_is_help=True, help="Show or inspect an archetype without a model or network.",
                             short_help="Show or inspect an archetype; no model, no network.")
 app.add_typer(archetype_app, name="archetype")
 
@@ -635,7 +665,7 @@ def batch(
         raise typer.Exit(1)  # a draft kept the archetype's text in some sections, as drafter new exits
 
 
-cache_app = typer.Typer(no_args_is_help=True, help="Manage the cache of validated answers.",
+cache_app = typer.Typer(cls=Group, no_args_is_help=True, help="Manage the cache of validated answers.",
                         short_help="Manage the cache of validated answers.")
 app.add_typer(cache_app, name="cache")
 

@@ -15,6 +15,15 @@ class DrafterError(Exception):
         return " ".join(super().__str__().split())
 
 
+class CommandLineError(DrafterError):
+    """The command line does not parse: an unknown command or option, a missing argument, a value of the wrong type."""
+
+    def __init__(self, problem: str, command: str) -> None:
+        self.problem = problem
+        self.command = command
+        super().__init__(f"{problem.rstrip('.')}; see `{command} -h`")
+
+
 class InvalidArxivId(DrafterError):
     """The text given is not an arXiv identifier in any accepted form."""
 

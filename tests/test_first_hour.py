@@ -178,6 +178,31 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
     assert demo_draft.read_bytes() == b"\xef\xbb\xbf" + clean
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    (["new", "1706.03762", "--concurrency", "abc"],
+     "Error: Invalid value for '--concurrency': Input should be a valid integer, unable to parse string as an integer; "
+     "see `drafter new -h`"),
+    (["new"], "Error: Missing argument 'ARXIV_ID'; see `drafter new -h`"),
+    (["check"], "Error: Missing argument 'DRAFT'; see `drafter check -h`"),
+    (["regen", "x.md", "--bogus"], "Error: No such option: --bogus; see `drafter regen -h`"),
+    (["new", "1706.03762", "extra"], "Error: Got unexpected extra argument(s) (extra); see `drafter new -h`"),
+    (["frob"], "Error: No such command 'frob'; see `drafter -h`"),
+    (["cache", "frob"], "Error: No such command 'frob'; see `drafter cache -h`"),
+    (["--bogus"], "Error: No such option: --bogus; see `drafter -h`"),
+], ids=["a value of the wrong type", "a missing argument", "a missing argument named as usage shows it",
+        "an unknown option", "an extra argument", "an unknown command", "an unknown subcommand", "an unknown global option"])
+def test_a_command_line_that_does_not_parse_is_one_line(args, line):
+    """Regression: typer printed three lines (usage, a hint, the error), and named check's argument 'draft'."""
+    result = runner.invoke(app, args, prog_name="drafter")
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, [line], "")
+
+
+@pytest.mark.parametrize("args", [[], ["archetype"], ["cache"]])
+def test_a_group_without_a_command_still_shows_its_help(args):
+    result = runner.invoke(app, args, prog_name="drafter")
+    assert result.exit_code == 2 and "Usage: drafter" in result.output and "Commands" in result.output
+
+
 # -- item 13: help a person can read --------------------------------------------------------------
 
 COMMANDS = [["new"], ["check"], ["regen"], ["batch"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
