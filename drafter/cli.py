@@ -269,7 +269,7 @@ def new(
     typer.echo(f"Wrote {result.path}", err=True)
     if result.retitled is not None:
         typer.echo(f"title: {result.retitled!r}, as the paper writes the name, not the file name's "
-                   f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
+                   f"{result.replaced_title!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
                f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)

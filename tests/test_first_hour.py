@@ -325,6 +325,21 @@ def test_a_title_that_is_only_the_slug_is_written_as_the_paper_writes_the_name(e
     assert (f"title: {name!r}, as the paper writes the name" in result.stderr) is noted
 
 
+@pytest.mark.parametrize(("output", "replaced"), [("lora.md", "Lora"), ("lora-x/index.md", "Lora X")],
+                         ids=["a single file", "a page bundle's index.md"])
+def test_the_retitle_note_names_the_title_it_replaced(env, tmp_path, monkeypatch, model_server, output, replaced):
+    """Regression: for a page bundle the note said "not the file name's 'Index'" (it took the file's own name)."""
+    from answers import Author
+
+    monkeypatch.chdir(tmp_path)
+    model_server.responder = Author(facts={"name": "LoRA", "tagline": "low-rank adaptation", "kind": "method", "slug": "lora"})
+    result = drafter("new", "1706.03762", "-o", output)
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("title: ")]
+    assert notes == [f"title: 'LoRA', as the paper writes the name, not the file name's {replaced!r} "
+                     "(title_from_name = false in drafter.toml keeps it)"]
+
+
 @pytest.mark.parametrize(("front_matter", "base_name", "name", "expected"), [
     ('---\ntitle: "Lora"\n---\n', "lora", "LoRA", '---\ntitle: "LoRA"\n---\n'),
     ("---\ntitle: Resnet 50\n---\n", "resnet-50", "ResNet-50", '---\ntitle: "ResNet-50"\n---\n'),
