@@ -74,8 +74,6 @@ class NewRun:
         self.settings = self.session.settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         new_content.choose_renderer(self.settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
-        if options.output is not None:
-            self._refuse_overwrite(absolute(options.output, options.cwd))
 
     def _refuse_overwrite(self, path: Path) -> None:
         """Refuse, before anything is paid for, a path that exists (without --force) or cannot be written."""
@@ -130,6 +128,8 @@ class NewRun:
 
     def execute(self, on_event: Emit | None = None, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
+        if self.options.output is not None:  # before any request (a dry run, which writes nothing, may name one)
+            self._refuse_overwrite(absolute(self.options.output, self.options.cwd))
         self.session.on_event = on_event
         client = self.session.open()
         pipeline = self.session.pipeline(client)
