@@ -202,12 +202,19 @@ class ReplayMiss(CassetteError):
 class SectionNotFound(DrafterError):
     """A section named on the command line is not one the model can fill in this draft."""
 
-    def __init__(self, path: str, name: str, valid: list[str]) -> None:
+    REASONS = {
+        "missing": "has no section {name!r} to regenerate",
+        "unpaired": "has a section {name!r}, but it is not in the archetype, so there is no skeleton to fill",
+        "kept": "has a section {name!r}, but it is kept as the archetype has it: the model writes nothing there",
+    }
+
+    def __init__(self, path: str, name: str, valid: list[str], why: str = "missing") -> None:
         self.path = path
         self.name = name
         self.valid = valid
+        self.why = why
         super().__init__(
-            f"{path} has no section {name!r} to regenerate; valid sections are: {'; '.join(valid) or 'none'}"
+            f"{path} {self.REASONS[why].format(name=name)}; valid sections are: {'; '.join(valid) or 'none'}"
         )
 
 

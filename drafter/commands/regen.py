@@ -67,7 +67,8 @@ def choose(all_states: list[SectionState], names: list[str], path: str) -> list[
         else:
             match = next((s for s in all_states if s.block.title.casefold() == wanted.casefold()), None)
         if match is None or match.action is not Status.FILL:
-            raise SectionNotFound(path, name, valid)
+            why = "missing" if match is None else "unpaired" if match.action is None else "kept"
+            raise SectionNotFound(path, name, valid, why)
         if match not in chosen:
             chosen.append(match)
     return chosen

@@ -35,6 +35,8 @@ class SectionState:
         """A word or two for the listing."""
         if self.expected is None:
             return "not in the archetype"
+        if self.action is Status.STRIP:  # as `drafter new` reports it: the archetype's guidance comments went
+            return "guidance comments removed (nothing to fill)"
         if self.action is not Status.FILL:
             return "kept (nothing to fill)"
         if self.findings:
