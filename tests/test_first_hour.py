@@ -3,6 +3,7 @@ help, init. Each table row is an input, the exit code, the message's key words a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,41 @@ def test_init_copies_the_archetype_and_writes_settings_overwriting_nothing(tmp_p
             assert all(f"# {key} = " in text for key in ("model", "base_url", "concurrency", "title_from_name"))
         else:
             assert text == expected
+
+
+def every_setting() -> list[str]:
+    from drafter import settings
+
+    return sorted(settings._FILE_KEYS)
+
+
+@pytest.mark.parametrize("key", every_setting())
+def test_every_drafter_toml_setting_is_in_inits_file_and_the_readme(key):
+    """Regression: the settings are listed in three places (Settings, init's drafter.toml, the README's table) and
+    had drifted: init's file, said to list every setting, lacked source, max_source_tokens and arxiv_api, and the
+    README's table lacked grounding, prompts_dir and run_code_timeout."""
+    from drafter.siteinit import CONFIG_TEXT
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| setting | flag | environment | `drafter.toml` | default |"):]
+    table = table[:table.index("\n\n")]
+    listed = f'[prices."' if key == "prices" else f"{key} ="
+    assert f"# {listed}" in CONFIG_TEXT
+    assert re.search(rf"`{re.escape(key if key != 'prices' else '[prices.')}", table)
+
+
+def test_inits_drafter_toml_shows_the_defaults(tmp_path):
+    """Each setting line of init's file, uncommented, is valid and is the default, as its first line promises
+    (bar the budgets and prompts_dir, whose lines show an example: they have no default value)."""
+    from drafter import settings
+    from drafter.siteinit import CONFIG_TEXT
+
+    head = CONFIG_TEXT[:CONFIG_TEXT.index("# [prices.")]
+    lines = [line[2:].split("  #")[0].rstrip() for line in head.splitlines() if re.match(r"# [a-z_]+ = ", line)]
+    examples = [line for line in lines if line.split(" =")[0] in ("max_tokens", "max_cost", "prompts_dir")]
+    assert len(examples) == 3
+    (tmp_path / "drafter.toml").write_text("\n".join(set(lines) - set(examples)) + "\n", encoding="utf-8")
+    assert settings.resolve(tmp_path, {}, {}) == settings.Settings()
 
 
 def test_init_outside_a_site_writes_nothing(tmp_path, monkeypatch):
