@@ -237,7 +237,7 @@ def new(
     with ctrl_c("nothing is written"):
         try:
             if record and replay:
-                raise _usage("--record and --replay", "use one of them, not both")
+                raise _option_error("--record and --replay", "use one of them, not both")
             _refuse_existing_cassette(record, force)
             if slug is not None:
                 check_path_segment(slug, "--slug", "lora")
@@ -346,7 +346,7 @@ def _refuse_existing_cassette(record: Path | None, force: bool) -> None:
         raise CassetteError(str(record), "already exists; pass --force to record over it, or name a new --record file")
 
 
-def _usage(option: str, problem: str) -> DrafterError:
+def _option_error(option: str, problem: str) -> DrafterError:
     from .errors import ConfigError
 
     return ConfigError(option, problem)
@@ -380,7 +380,7 @@ def check(
     with ctrl_c("the check stopped; nothing was changed"):
         try:
             if output_format not in ("text", "json"):
-                raise _usage("--format", f"must be text or json, got {output_format!r}")
+                raise _option_error("--format", f"must be text or json, got {output_format!r}")
             report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
                                  grounding="off" if offline else grounding, run_code=run_code, explain=explain, source=source)
         except DrafterError as error:
@@ -493,10 +493,10 @@ def regen(
     with ctrl_c(f"{draft} is unchanged"):
         try:
             if record and replay:
-                raise _usage("--record and --replay", "use one of them, not both")
+                raise _option_error("--record and --replay", "use one of them, not both")
             _refuse_existing_cassette(record, force)
             if not sections and not failed:
-                raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
+                raise _option_error("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
             sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
             options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
                                    hint=hint, diff=diff, sources=sources)
@@ -637,11 +637,11 @@ def batch(
             return
         if resume:
             if arxiv_ids or from_file:
-                raise _usage("--resume", "takes no IDs; the batch has its papers")
+                raise _option_error("--resume", "takes no IDs; the batch has its papers")
             run, ended = command.resume(resume, cwd, os.environ, hooks, results=results, prepare=prepare)
         else:
             if results:
-                raise _usage("--results", "needs --resume NAME (the batch the results belong to)")
+                raise _option_error("--results", "needs --resume NAME (the batch the results belong to)")
             flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding,
                      "source": source}
             options = command.BatchOptions(tuple(arxiv_ids or ()), from_file, out_dir, force, flags, prompts, archetype,
@@ -692,8 +692,7 @@ def main() -> None:
     """Run the drafter command line."""
     from . import preload
 
-    arguments = sys.argv[1:]
-    preload.start(arguments)  # a run that will call a model imports the SDK meanwhile
+    arguments = sys.argv[1:]  # preload.start ran already, in drafter.__main__, before this module was imported
     try:
         with _interrupt_in_one_line():  # typer builds the commands from their annotations first: ~10 ms
             app()
