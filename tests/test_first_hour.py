@@ -216,7 +216,9 @@ def test_every_command_has_examples_and_plain_usage(command):
     assert result.exit_code == 0, result.output
     assert drafter(*command, "-h").stdout == result.stdout
     examples = result.stdout.split("Examples:", 1)[1].split("\n\n")[0]
-    assert 2 <= sum(line.strip().startswith(f"drafter {command[0]}") or "drafter " in line for line in examples.splitlines()) <= 3
+    lines = [line for line in examples.splitlines() if line.strip()]
+    # Each example runs this very command (`cd site && drafter init` counts; another command's example does not).
+    assert 2 <= len(lines) <= 3 and [line for line in lines if f"drafter {' '.join(command)}" not in line] == []
     usage = result.stdout.splitlines()[0]
     for raw in ("{", "}", "[[", "]]"):
         assert raw not in usage
