@@ -455,6 +455,15 @@ def test_check_document_never_crashes(archetype: str, draft: str) -> None:
     front_matter_placeholders(draft)
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85", "\x1e"])
+def test_a_shortcode_after_a_character_python_calls_a_line_break_is_on_its_markdown_line(separator):
+    """Regression (found by the property test below): the shortcode check split lines with str.splitlines, which
+    also breaks at U+2028, form feeds and others, so it put the finding on line 2 of a one-line answer."""
+    from drafter.validate.safety import shortcodes
+
+    assert shortcodes(f"text{separator}{{{{< youtube x >}}}}\nnext") == [(1, "youtube")]
+
+
 RULE_IDS = {value for name, value in vars(rule_ids).items() if name.isupper() and isinstance(value, str)}
 
 
