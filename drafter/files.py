@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,6 +22,8 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
     An overwritten file keeps its permissions; a new one gets the usual umask ones (mkstemp makes 0600).
     Raises OSError; the caller says what the file was for.
     """
+    import tempfile  # only to write: a `check` that finds everything kept writes nothing
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
 from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
 from .chat.cost import Price, parse_prices
 from .errors import ConfigError
@@ -67,6 +65,8 @@ def read_config(site: Path | None) -> dict[str, Any]:
     """Return the settings in `<site>/drafter.toml`, if there is one (values as the file holds them)."""
     if site is None or not (site / CONFIG_FILE).is_file():
         return {}
+    import tomllib  # only for a site with a drafter.toml
+
     path = site / CONFIG_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))

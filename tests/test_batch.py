@@ -328,6 +328,12 @@ def test_every_request_holds_its_papers_full_text_fetched_3_s_apart(env, tmp_pat
     assert re.search(r"^batch-\S+: fetching the full text of 3 papers from arXiv, 3 s apart as arXiv asks \(about 6 s\)$",
                      result.stderr, re.MULTILINE), result.stderr
     assert [p["text"] for p in state_of(Path.cwd())["papers"]] == ["latex", "html", "latex"]
+    arxiv_server.requests.clear()
+    arxiv_server.fulltext_requests.clear()
+    for draft in (tmp_path / "drafts").iterdir():  # grounded against the kept text: arXiv is asked nothing
+        check = drafter("check", str(draft))
+        assert check.exit_code == 0, (draft.name, check.output)
+    assert arxiv_server.requests == arxiv_server.fulltext_requests == []
 
 
 def test_the_same_text_and_cut_as_drafter_new(env, tmp_path, model_server, arxiv_server, monkeypatch):

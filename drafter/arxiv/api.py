@@ -5,8 +5,6 @@ Everything that touches the network for arXiv is here; parsing lives in `feed`, 
 
 from __future__ import annotations
 
-import http
-import socket
 import threading
 import time
 import urllib.parse
@@ -15,7 +13,6 @@ from dataclasses import dataclass
 
 from drafter import __version__
 from drafter.errors import ArxivUnavailable, ConfigError
-from drafter.retryafter import parse_retry_after
 
 from .feed import FeedResponse, _status_reason
 from .ids import ArxivId
@@ -196,6 +193,8 @@ def _decode(body: bytes) -> str:
 
 def _network_reason(reason: object) -> str:
     """Describe a connection failure in one short line."""
+    import socket  # only after a request failed: `drafter check` on a kept paper starts without it
+
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return "timed out"
     if isinstance(reason, socket.gaierror):
@@ -209,4 +208,6 @@ def _network_reason(reason: object) -> str:
 
 def _retry_after(value: str | None) -> float:
     """Read a Retry-After header as seconds (drafter.retryafter); 0 when absent or unreadable."""
+    from drafter.retryafter import parse_retry_after  # email.utils, only when arXiv asked to wait
+
     return parse_retry_after(value) or 0.0

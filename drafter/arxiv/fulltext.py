@@ -21,7 +21,7 @@ from drafter.errors import ConfigError
 
 from .api import USER_AGENT, RateLimiter, _network_reason, limiter_for
 from .feed import _status_reason
-from .text import PaperText, Section, fit
+from .text import Fetched, PaperText, Section
 
 HTML_ENV = "DRAFTER_ARXIV_HTML"
 DEFAULT_HTML = "https://arxiv.org/html"
@@ -41,31 +41,6 @@ class FullTextUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.not_found = not_found
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """What fetching found: the text, or None and the one line the run prints instead."""
-
-    text: PaperText | None
-    note: str | None = None
-
-    def shown(self, max_tokens: int) -> PaperText | None:
-        """The part of the text the model is shown: cut to `max_tokens` (None: the abstract alone)."""
-        return fit(self.text, max_tokens) if self.text is not None else None
-
-    def to_record(self) -> dict:
-        """Plain data for the cache and cassettes: the text's record, or the note alone."""
-        return self.text.to_record() if self.text is not None else {"note": self.note or "no full text"}
-
-    @classmethod
-    def from_record(cls, data: object) -> "Fetched":
-        """Read what `to_record` wrote (ValueError when it is not such a record)."""
-        if isinstance(data, dict) and "note" in data and "sections" not in data:
-            return cls(None, str(data["note"]))
-        if not isinstance(data, dict):
-            raise ValueError("not a paper text record")
-        return cls(PaperText.from_record(data))
 
 
 @dataclass(frozen=True)

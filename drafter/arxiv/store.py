@@ -11,12 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.errors import ArxivUnavailable, DrafterError
 from drafter.files import cache_root, write_atomic
 
-from . import api, feed, fulltext
+from . import api, feed
 from .ids import ArxivId
+from .text import Fetched
+
+if TYPE_CHECKING:
+    from .fulltext import Endpoints
 
 
 class PaperUnavailable(DrafterError):
@@ -75,7 +80,7 @@ def text_path_for(arxiv_id: str, environ: Mapping[str, str]) -> Path:
     return directory(environ) / f"{arxiv_id.replace('/', '_')}.fulltext.json"
 
 
-def store_text(paper_id: str, fetched: fulltext.Fetched, environ: Mapping[str, str]) -> None:
+def store_text(paper_id: str, fetched: Fetched, environ: Mapping[str, str]) -> None:
     """Keep what fetching the full text found (the text, or the note that there is none); never fatal."""
     try:
         write_atomic(text_path_for(paper_id, environ), json.dumps(fetched.to_record(), ensure_ascii=False))
@@ -83,31 +88,35 @@ def store_text(paper_id: str, fetched: fulltext.Fetched, environ: Mapping[str, s
         pass
 
 
-def kept_text(paper_id: str, environ: Mapping[str, str]) -> fulltext.Fetched | None:
+def kept_text(paper_id: str, environ: Mapping[str, str]) -> Fetched | None:
     """The full text kept for this exact ID, or None when nothing (readable) is kept."""
     try:
-        return fulltext.Fetched.from_record(json.loads(text_path_for(paper_id, environ).read_text(encoding="utf-8")))
+        return Fetched.from_record(json.loads(text_path_for(paper_id, environ).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
 
-def text_for(arxiv_id: ArxivId, environ: Mapping[str, str], endpoints: fulltext.Endpoints, *,
-             limiters: Mapping[str, api.RateLimiter] | None = None) -> fulltext.Fetched:
+def text_for(arxiv_id: ArxivId, environ: Mapping[str, str], endpoints: Endpoints, *,
+             limiters: Mapping[str, api.RateLimiter] | None = None) -> Fetched:
     """The text `drafter new` and `drafter batch` show the model: kept for this exact version, else fetched now."""
     if arxiv_id.version is not None:  # a version's text never changes: what is kept is what arXiv has
         kept = kept_text(str(arxiv_id), environ)
         if kept is not None and kept.text is not None:  # a kept miss may have been an outage: ask again
             return kept
-    return fulltext.fetch_guarded(str(arxiv_id), endpoints, limiters=limiters)
+    from .fulltext import fetch_guarded  # the fetchers (tarfile, gzip, hashlib): only to fetch
+
+    return fetch_guarded(str(arxiv_id), endpoints, limiters=limiters)
 
 
-def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> fulltext.Fetched:
+def load_text(paper_id: str, environ: Mapping[str, str], *, offline: bool = False) -> Fetched:
     """The kept full text, else (unless `offline`) fetched once and kept; offline with no copy says so."""
     kept = kept_text(paper_id, environ)
     if kept is not None and (kept.text is not None or offline):
         return kept
     if offline:
-        return fulltext.Fetched(None, f"no full text of {paper_id} is kept and --offline fetches none: the abstract alone")
+        return Fetched(None, f"no full text of {paper_id} is kept and --offline fetches none: the abstract alone")
+    from . import fulltext  # the fetchers (tarfile, gzip, hashlib): only on a miss; `check` on a kept text needs none
+
     fetched = fulltext.fetch(paper_id, fulltext.endpoints_from_env(environ))
     if fetched.text is not None:  # a miss is not kept: it may be an outage, and the next check asks again
         store_text(paper_id, fetched, environ)

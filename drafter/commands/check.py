@@ -16,7 +16,6 @@ from ..post import document as post
 from ..post.placeholders import classify
 from ..validate.document import check_document
 from ..arxiv import store as papercache
-from ..arxiv.text import fit
 from ..facts import facts_from_draft, prefill
 from ..errors import ConfigError
 from ..findings import Finding
@@ -26,7 +25,7 @@ from ..grounding_mode import Grounding
 from ..post.pairing import pair
 from ..status import Status
 from .draft import DraftFile
-from .session import absolute, resolve_site
+from .where import absolute, resolve_site
 
 
 @dataclass
@@ -57,7 +56,7 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
         raise ConfigError("--explain", "needs the paper to say where numbers are stated; drop --offline and "
                                        "--grounding off (or grounding = \"off\" in drafter.toml)")
     draft = DraftFile(path, draft_path)
-    expected = expected_document(draft, site, cwd, archetype_option, settings.kind, settings.section)
+    expected = expected_document(draft, site, cwd, archetype_option, settings.kind, settings.section, environ)
     report = CheckReport(check_read_draft(draft, expected))
     paper = text = None
     if mode is not Grounding.OFF:
@@ -79,15 +78,16 @@ def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = 
 
 
 def expected_document(draft: DraftFile, site: Path | None, cwd: Path, archetype_option: Path | None,
-                      kind: str, section: str = "posts") -> post.Document:
+                      kind: str, section: str = "posts", environ: Mapping[str, str] | None = None) -> post.Document:
     """The archetype a draft is judged against (by check, sections and regen), rendered for the page it was made for.
 
     The section is the draft's folder under content/ (else `section`); the page is the one `new` renders for,
-    named as the draft records its name (new_content.draft_context), so a renamed draft is judged alike by all three.
+    named and dated as the draft records them (new_content.draft_context), so a renamed draft is judged alike by all
+    three, and the render is kept on disk for the next check (hugo.kept).
     """
     section = draft_section(site, draft.path) or section
     return post.split(new_content.render_for_draft(site, draft.path, draft.text, explicit=absolute(archetype_option, cwd),
-                                                   kind=kind, section=section))
+                                                   kind=kind, section=section, environ=environ))
 
 
 def check_read_draft(draft: DraftFile, expected: post.Document) -> list[Finding]:
@@ -162,6 +162,6 @@ def grounding_paper(draft: DraftFile, settings, environ: Mapping[str, str], *, k
     if settings.source == "full":
         if kept_only and papercache.kept_text(paper.arxiv_id, environ) is None:
             return None
-        fetched = papercache.load_text(paper.arxiv_id, environ, offline=kept_only)
-        text = fit(fetched.text, settings.max_source_tokens).markdown() if fetched.text is not None else None
+        shown = papercache.load_text(paper.arxiv_id, environ, offline=kept_only).shown(settings.max_source_tokens)
+        text = shown.markdown() if shown is not None else None
     return paper, text

@@ -24,6 +24,7 @@ from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, Config
 from ..files import write_atomic
 from ..settings import Settings, resolve
 from ..status import Status
+from .where import absolute, resolve_site
 
 if TYPE_CHECKING:  # the chat stack, the prompts and the pipeline load only for a command that asks the model
     from ..chat.base import ChatClient
@@ -43,20 +44,6 @@ class Sources:
     prompts: Path | None = None
     archetype: Path | None = None
     use_cache: bool = True
-
-
-def absolute(path: Path | None, cwd: Path) -> Path | None:
-    """`path` made absolute against `cwd` (None stays None)."""
-    if path is None:
-        return None
-    path = path.expanduser()
-    return path if path.is_absolute() else cwd / path
-
-
-def resolve_site(start: Path, environ: Mapping[str, str], flags: Mapping[str, Any]) -> tuple[Path | None, Settings]:
-    """The Hugo site above `start` (or None) and the settings from its drafter.toml, the environment and the flags."""
-    site = find_site(start)
-    return site, resolve(site, environ, flags)
 
 
 class Session:

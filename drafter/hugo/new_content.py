@@ -4,7 +4,9 @@ each section (for `drafter archetype inspect`)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,8 +17,8 @@ from ..status import Status
 from ..errors import ArchetypeError, ConfigError
 from ..files import read_exact
 from .archetypes import Located, default_archetype, find_archetype, read_archetype
-from .page import NAME_PROBE, PageContext, file_name, page_context, recorded_name
-from .template import render
+from .kept import kept_render
+from .page import NAME_PROBE, PageContext, file_name, page_context, recorded_date, recorded_name
 
 
 RENDERERS = ("auto", "hugo", "builtin")
@@ -41,6 +43,8 @@ def is_bodyless(text: str) -> bool:
 
 def outline(context: PageContext) -> str:
     """drafter's model-explainer archetype (drafter/archetypes/model.md) rendered for `context`."""
+    from .template import render  # the engine: imported only when something is rendered, not for a kept render
+
     path = default_archetype()
     return render(path.read_text(encoding="utf-8"), context, str(path))
 
@@ -84,6 +88,8 @@ def choose_renderer(renderer: str, site: Path | None, located: Located) -> str:
 
 def render_builtin(located: Located, context: PageContext, template: str | None = None) -> Skeleton:
     """Render with drafter's Go-template renderer, as `hugo new content` would."""
+    from .template import render  # the engine: imported only when something is rendered, not for a kept render
+
     if template is None:
         template = read_archetype(located.path)
     text, added = with_outline(render(template, context, str(located.path)), context)
@@ -195,23 +201,37 @@ def format_inspection(reports: list[SectionReport], front_matter_note: str = "")
 # -- the page an existing draft was made for ----------------------------------------------------
 
 def draft_context(site: Path | None, located: Located, draft_path: Path, draft_text: str, *, section: str, kind: str,
-                  template: str | None = None) -> PageContext:
-    """The page an existing draft was made for (check, sections, regen): `new`'s page context, named as the
-    draft records its name (a canonicalURL or id built from it, else its slug), else after its file.
+                  environ: Mapping[str, str] | None = None) -> tuple[PageContext, bool]:
+    """The page an existing draft was made for (check, sections, regen), and whether it is dated as the draft records.
 
-    So a draft copied to another file name is judged against the archetype it was made from, not against
-    values derived from its new name.
+    It is `new`'s page context, named as the draft records its name (a canonicalURL or id built from it, else its
+    slug), else after its file, and dated as its front matter's `date` records the moment `new` rendered it for
+    (else now). So a draft copied to another file name, or checked a year later, is judged against the archetype
+    it was made from, not against values derived from its new name or today's date.
     """
-    probe = page_context(site, located, name=NAME_PROBE, section=section, kind=kind)
-    probed = render_builtin(located, probe, template).text
     front_matter = post.split_front_matter(draft_text)[0]
+    moment = recorded_date(front_matter)
+    probe = page_context(site, located, name=NAME_PROBE, section=section, kind=kind, now=moment)
+    probed = draft_render(located, probe, kept=moment is not None, environ=environ)
     name = recorded_name(probed, draft_text, front_matter) or file_name(draft_path)
-    return page_context(site, located, name=name, section=section, kind=kind)
+    return page_context(site, located, name=name, section=section, kind=kind, now=moment), moment is not None
+
+
+def draft_render(located: Located, context: PageContext, *, kept: bool, environ: Mapping[str, str] | None = None) -> str:
+    """The archetype's text rendered for `context` by the builtin renderer; with `kept` (a page dated as its draft
+    records, so the same text every time), the render kept on disk when nothing it reads has changed."""
+    if not kept:
+        return render_builtin(located, context).text
+    template = read_archetype(located.path)
+    outline_text = default_archetype().read_text(encoding="utf-8")  # appended under a bodyless archetype
+    return kept_render((str(located.path), template, outline_text, repr(context)),
+                       lambda: render_builtin(located, context, template).text, os.environ if environ is None else environ)
 
 
 def render_for_draft(site: Path | None, draft_path: Path, draft_text: str, *, explicit: Path | None, kind: str,
-                     section: str) -> str:
+                     section: str, environ: Mapping[str, str] | None = None) -> str:
     """The archetype an existing draft is judged against (check, sections, regen): looked up as `new` looks it
     up, rendered for the page the draft was made for (draft_context)."""
     located = find_archetype(site, kind, explicit, section=section)
-    return render_builtin(located, draft_context(site, located, draft_path, draft_text, section=section, kind=kind)).text
+    context, dated = draft_context(site, located, draft_path, draft_text, section=section, kind=kind, environ=environ)
+    return draft_render(located, context, kept=dated, environ=environ)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +147,8 @@ def _read_structured(path: Path) -> Any:
 
         return yaml.load(text, Loader=_StringTimestampLoader.get())  # noqa: S506 - SafeLoader subclass
     if suffix == ".toml":
+        import tomllib  # only for a TOML file: a draft outside any site never reads one
+
         return tomllib.loads(text)
     return None
 

@@ -10,6 +10,7 @@ math (`$...$`) are kept opaque by zones and masks, as Hugo's math passthrough ke
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -114,10 +115,24 @@ class Markdown:
         return _inline_parts(self.text)[1]
 
 
+_PARSER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=2)
 def _parser(inline: bool):
+    with _PARSER_LOCK:  # section workers validate at once: the first parser is built, and mdurl primed, once
+        return _new_parser(inline)
+
+
+def _new_parser(inline: bool):
+    import mdurl
     from markdown_it import MarkdownIt
 
+    # mdurl builds its percent-encoding tables on first use and publishes each before filling it, so a second
+    # thread normalising a link meanwhile read a half-filled table (IndexError in a fresh `drafter new`): fill the
+    # tables markdown-it's link normalisers use now, before any parser is handed out.
+    mdurl.encode("")
+    mdurl.decode("", mdurl.DECODE_DEFAULT_CHARS + "%")
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     # Keep every destination: judging `javascript:` links is the validator's job, so the parser must show them.
     parser.validateLink = lambda url: True
