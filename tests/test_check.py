@@ -140,6 +140,19 @@ def test_a_draft_without_an_arxiv_key_needs_offline(env, tmp_path):
     assert result.exit_code == 2 and "has no arxiv: key" in result.stderr
 
 
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d.write_bytes("caf\u00e9\n".encode("latin-1")) and d,
+     "cannot be read: it is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8 and run again"),
+    (lambda d: d.mkdir() or d, "is a folder; name the draft's .md file"),
+    (lambda d: d, "no such file"),
+], ids=["latin-1", "a folder", "missing"])
+def test_a_draft_that_cannot_be_read_is_one_line_saying_what_to_do(env, tmp_path, make, message):
+    draft = tmp_path / "post.md"
+    make(draft)
+    result = runner.invoke(app, ["check", str(draft)])
+    assert (result.exit_code, result.stderr.splitlines()) == (2, [f"Error: {draft}: {message}"])
+
+
 def in_site(draft: Path, config: str) -> Path:
     """Move `draft` into a Hugo site (content/posts/) whose drafter.toml is `config`; return its new path."""
     site = draft.parent / "site"

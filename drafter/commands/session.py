@@ -22,7 +22,7 @@ from ..arxiv.text import PaperText
 from ..arxiv.text import estimate_tokens as estimate_text
 from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, ConfigError, OutputExists, OutputUnwritable
 from ..files import write_atomic
-from ..settings import Settings, resolve
+from ..settings import Settings
 from ..status import Status
 from .where import absolute, resolve_site
 
