@@ -522,7 +522,7 @@ def _bibitems(bibliography: str, keys: Mapping[str, str]) -> str:
     parts = _BIBITEM.split(inner)
     lines = []
     for index in range(1, len(parts), 2):
-        text = _prose(_BIB_BLOCK.sub(" ", parts[index + 1]), keys)  # parts[index] is the \\bibitem key
+        text = _prose(_BIB_BLOCK.sub(" ", parts[index + 1]), keys)  # parts[index] is the \bibitem key
         if text:
             lines.append(f"- {text}")
     return "\n".join(lines)
