@@ -87,3 +87,29 @@ def test_a_fresh_new_that_fails_keeps_its_exit_code_and_message(env, tmp_path, a
     assert done.returncode == code
     assert message in messages(done)
     assert not (tmp_path / "t.md").exists()
+
+
+COLLECTOR = """
+import gc, sys
+from drafter import preload
+thread = preload.start(sys.argv[1:])
+if thread is not None:
+    thread.join()
+print(gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize("arguments, enabled, frozen", [
+    (["new", "1706.03762"], True, True),  # paused for the SDK's import, then everything made so far frozen
+    (["new", "1706.03762", "--replay", "t.yaml"], True, False),  # no SDK to import: the collector as usual
+    (["check", "post.md"], False, False),  # a short command runs without it
+    (["sections", "post.md"], False, False),
+    (["--help"], True, False),
+])
+def test_the_collector_at_start_up(arguments: list[str], enabled: bool, frozen: bool) -> None:
+    """Regression: after the pause for the SDK's import the first collection scanned every object the imports had
+    made (~50 ms before the first request); they are frozen out of the collector's generations instead."""
+    done = subprocess.run([sys.executable, "-c", COLLECTOR, *arguments], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "OPENAI_API_KEY": ""}, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(enabled), str(frozen)]

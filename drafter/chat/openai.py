@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ClientClosed, ConfigError, MissingApiKey, ModelUnavailable
-from ..retryafter import parse_retry_after
 from .base import ChatRequest, ChatResponse, Usage
 
 if TYPE_CHECKING:  # the SDK is imported only when a model call is made: it costs ~0.5 s at start-up
     import openai
     import tenacity  # imported with the first request too: `drafter check` and `--help` never need it
+
+
+def _retry_after(error: "openai.APIStatusError") -> float | None:
+    """The refused response's Retry-After in seconds (email.utils reads its date form: imported only when refused)."""
+    from ..retryafter import parse_retry_after
+
+    return parse_retry_after(error.response.headers.get("retry-after"))
+
 
 class TransientFault(Exception):
     """A fault worth retrying: rate limit, server error, timeout, reset, or a truncated answer."""
@@ -193,9 +199,9 @@ class OpenAIChat:
         try:
             completion = self._sdk().chat.completions.create(**body, **extra)
         except openai.RateLimitError as error:
-            raise TransientFault("HTTP 429 rate limited", parse_retry_after(error.response.headers.get("retry-after")), 429) from error
+            raise TransientFault("HTTP 429 rate limited", _retry_after(error), 429) from error
         except openai.InternalServerError as error:
-            raise TransientFault(f"HTTP {error.status_code} server error", parse_retry_after(error.response.headers.get("retry-after"))) from error
+            raise TransientFault(f"HTTP {error.status_code} server error", _retry_after(error)) from error
         except openai.APITimeoutError as error:
             raise TransientFault("the request timed out") from error
         except openai.APIConnectionError as error:

@@ -16,10 +16,10 @@ from .. import arxiv
 from ..errors import ConfigError
 from ..settings import Settings
 from .base import ChatClient, Wrapper
-from .cassette import Player, Recorder
 
 if TYPE_CHECKING:
     from .budget import Budgeted
+    from .cassette import Player, Recorder
 
 OnRetry = Callable[[str, str, float], None]  # (label, reason, seconds) before a transport retry waits
 
@@ -30,9 +30,11 @@ class ChatStack(Wrapper):
     def __init__(self, settings: Settings, *, replay: Path | None = None, record: Path | None = None,
                  log: Path | None = None, on_retry: OnRetry | None = None) -> None:
         self.settings = settings
-        self.player = Player(replay) if replay is not None else None
+        if replay is not None or record is not None:
+            from .cassette import Player, Recorder  # and YAML: only a replay or a recording reads or writes one
+        self.player: Player | None = Player(replay) if replay is not None else None
         client: ChatClient = self.player if self.player is not None else _endpoint(settings, on_retry)
-        self.recorder = Recorder(client, record) if record is not None else None
+        self.recorder: Recorder | None = Recorder(client, record) if record is not None else None
         self.budget: Budgeted | None = None  # the run's budget, to say what was spent when it ran out
         try:
             super().__init__(self._guarded(self.recorder or client, log))
