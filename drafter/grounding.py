@@ -110,6 +110,9 @@ _HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", 
 # A reference list states other works' years, volumes and pages, not this paper's figures.
 _REFERENCE_LIST = re.compile(r"(?:[\dA-Z]+(?:\.\d+)*\.?\s+)?(?:references|bibliography|works cited)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
+# The words around a bare figure of the source, read for the unit a claim gives it; "a factor of 3" states 3 times.
+_CONTEXT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*|%|×")
+_UNIT_ALSO = {"times": frozenset({"factor"})}
 
 
 @dataclass(frozen=True)
@@ -259,9 +262,34 @@ class SourceIndex:
             for stated_unit, start in self.by_value.get(value, ()):
                 if stated_unit == unit:
                     return start  # the same figure with the same unit: the best evidence
-                if compatible is None and _compatible(unit, stated_unit):
+                if compatible is None and _compatible(unit, stated_unit) and self._bare_grounds(unit, stated_unit, start):
                     compatible = start
         return compatible
+
+    def _bare_grounds(self, unit: str | None, stated: str | None, start: int) -> bool:
+        """Whether the source's figure at `start` can ground a claim in `unit`: yes, unless the claim has a unit
+        and the source's figure has none and no scale; then only if the source names that unit in the figure's
+        sentence or table row, or its table's header row ("d_model = 512" grounds no "512 GPUs"). A scaled
+        figure ("GPT-3 175B", "a 10K vocabulary") is distinctive enough to ground a unit the source leaves out."""
+        if stated is not None or unit in (None, "fraction", "of-percent"):
+            return True
+        written = _NUMBER.match(self.text, start) or _SPELLED.match(self.text, start)
+        if written and written.group("scale"):
+            return True  # "175B", "10K", "two million"
+        context = self.statement(start).sentence
+        line_start = self.text.rfind("\n", 0, start) + 1
+        if self.text.startswith("|", line_start):  # a table row: its header row names the column's unit
+            header = line_start
+            while header > 0:
+                above = self.text.rfind("\n", 0, header - 1) + 1
+                if not self.text.startswith("|", above):
+                    break
+                header = above
+            header_end = self.text.find("\n", header)
+            context += " " + self.text[header: len(self.text) if header_end < 0 else header_end]
+        wanted = _PERCENT_LIKE if unit in _PERCENT_LIKE else {unit}
+        return any(_UNITS.get(word.lower()) in wanted or word.lower() in _UNIT_ALSO.get(unit, ())
+                   for word in _CONTEXT_WORD.findall(context))
 
     def statement(self, start: int) -> Statement:
         """Return the section heading and the sentence around position `start` of the source.

@@ -123,6 +123,19 @@ GROUNDING = [
     ("## 5 Results\n\nIt ran.\n\n## References\n\nA. Vaswani. 2017. Attention. pages 5998-6008.", "It ran 5998 steps.", False),
     ("## 7 References\n\n[1] pages 6008.\n\n## A Appendix\n\nWe ran 6008 steps.", "It ran 6008 steps.", True),
     ("# Bibliography\n\n### Cited\n\n[1] pages 6008.", "It ran 6008 steps.", False),
+    # a bare figure of the source grounds a figure with a unit only where the source names that unit near it
+    # (its sentence, table row or table header): d_model = 512 grounded "512 GPUs" once
+    ("outputs of dimension $d_{\\text{model}}=512$.", "It trained on 512 GPUs.", False),
+    ("outputs of dimension $d_{\\text{model}}=512$.", "Its model width is 512.", True),
+    ("We trained the model on GPUs, 512 of them.", "It trained on 512 GPUs.", True),
+    ("We trained on 8 GPUs. The vocabulary has 512 entries.", "It trained on 512 GPUs.", False),
+    ("| Model | GPUs |\n|---|---|\n| Big | 512 |", "It trained on 512 GPUs.", True),
+    ("| Model | Width |\n|---|---|\n| Big | 512 |", "It trained on 512 GPUs.", False),
+    ("| Model | Acc |\n|---|---|\n| Big | 95.2 |", "It reaches 95.2% accuracy.", False),
+    ("| Model | Accuracy |\n|---|---|\n| Big | 95.2 |", "It reaches 95.2% accuracy.", True),
+    ("It speeds training up by a factor of 3.", "It trains 3x faster.", True),
+    ("There are three ways to see it.", "It ran on 3 GPUs.", False),
+    ("The corpus holds two million in all.", "It saw 2 million tokens.", True),  # scaled: distinctive
     # a timestamp states its year, not its parts
     ("2017-06-12T17:57:34Z", "It appeared in 2017.", True),
     ("2017-06-12T17:57:34Z", "It appeared on 12 June.", False),
