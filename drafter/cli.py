@@ -515,15 +515,12 @@ def regen(
         return
     failures = result.failed
     if failures:
-        from .errors import SectionsFailed
+        from .errors import RegenFailed
 
         for outcome in failures:
             for finding in outcome.findings:
                 typer.echo(f"  {outcome.label}: {finding}", err=True)
-        error = SectionsFailed(str(draft), {o.label: [str(f) for f in o.findings] for o in failures})
-        typer.echo(f"Error: {draft} is unchanged: {len(failures)} section(s) still failed validation: "
-                   f"{', '.join(error.failures)}; try --hint or more --max-attempts", err=True)
-        raise typer.Exit(1)
+        _fail(RegenFailed(str(draft), {o.label: [str(f) for f in o.findings] for o in failures}))
     if diff:
         typer.echo(result.diff, nl=False)
         return
