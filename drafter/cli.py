@@ -29,6 +29,13 @@ class Command(TyperCommand):
         for param in self.params:
             if param.param_type_name == "option" and not getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = _metavar(param)
+            elif param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = param.name.upper()  # "Missing argument 'DRAFT'", as the usage line names it
+
+    def parse_args(self, ctx, args):
+        """Parse the options and arguments; a line that does not parse is one `Error:` line, exit 2."""
+        with _usage_in_one_line(ctx):
+            return super().parse_args(ctx, args)
 
     def collect_usage_pieces(self, ctx):
         """[OPTIONS] then each argument as DRAFT, [SECTION]..."""
@@ -69,13 +76,36 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx, args):
         """Parse the group's options."""
-        with _interrupt_in_one_line():
+        with _interrupt_in_one_line(), _usage_in_one_line(ctx):
             return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        """The command named first; an unknown one is one `Error:` line, exit 2."""
+        with _usage_in_one_line(ctx):
+            return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         """Run the command."""
         with _interrupt_in_one_line():
             return super().invoke(ctx)
+
+
+# click's UsageError, whichever click typer uses: typer 0.29 carries its own copy (typer._click), older ones
+# use the click package; typer.BadParameter is public in both and derives from it.
+_USAGE_ERROR = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
+
+
+@contextmanager
+def _usage_in_one_line(ctx):
+    """click's usage errors as `Error: <problem>; see `drafter new -h``, where click prints the usage and a hint too."""
+    try:
+        yield
+    except _USAGE_ERROR as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # `drafter archetype` alone: the help is the answer
+            raise
+        from .errors import CommandLineError
+
+        _fail(CommandLineError(error.format_message(), ctx.command_path))
 
 
 @contextmanager
@@ -208,7 +238,7 @@ def new(
     with ctrl_c("nothing is written"):
         try:
             if record and replay:
-                raise _usage("--record and --replay", "use one of them, not both")
+                raise _option_error("--record and --replay", "use one of them, not both")
             _refuse_existing_cassette(record, force)
             if slug is not None:
                 check_path_segment(slug, "--slug", "lora")
@@ -240,7 +270,7 @@ def new(
     typer.echo(f"Wrote {result.path}", err=True)
     if result.retitled is not None:
         typer.echo(f"title: {result.retitled!r}, as the paper writes the name, not the file name's "
-                   f"{result.path.stem.replace('-', ' ').title()!r} (title_from_name = false in drafter.toml keeps it)", err=True)
+                   f"{result.replaced_title!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
                f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)
@@ -317,7 +347,7 @@ def _refuse_existing_cassette(record: Path | None, force: bool) -> None:
         raise CassetteError(str(record), "already exists; pass --force to record over it, or name a new --record file")
 
 
-def _usage(option: str, problem: str) -> DrafterError:
+def _option_error(option: str, problem: str) -> DrafterError:
     from .errors import ConfigError
 
     return ConfigError(option, problem)
@@ -330,7 +360,7 @@ def check(
     kind: Annotated[Optional[str], typer.Option(help="Archetype kind to look up in the site's archetypes/ [default: the site's drafter.toml kind, else model].")] = None,
     output_format: Annotated[str, typer.Option("--format", help="text (path:line: rule: message) or json (a list of {path, line, rule, message, severity}).")] = "text",
     offline: Annotated[bool, typer.Option("--offline", help="Skip grounding: no paper needed, no network.")] = False,
-    grounding: Annotated[str, typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off.")] = "error",
+    grounding: Annotated[Optional[str], typer.Option(help="Numbers the paper doesn't state: error (fail the check), warn (print only) or off [default: error].")] = None,
     run_code: Annotated[bool, typer.Option("--run-code", help="Run the Implementation section's Python (needs torch; no network, time limit).")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Also print, for every number, where the paper states it (section and sentence); json: {findings, evidence}.")] = False,
     source: SourceOption = None,
@@ -347,16 +377,11 @@ def check(
       drafter check content/posts/lora.md --run-code
     """
     from .commands.check import check_draft
-    from .grounding_mode import MODES
 
     with ctrl_c("the check stopped; nothing was changed"):
         try:
             if output_format not in ("text", "json"):
-                raise _usage("--format", f"must be text or json, got {output_format!r}")
-            if grounding not in MODES:
-                raise _usage("--grounding", f"must be {', '.join(MODES[:-1])} or {MODES[-1]}, got {grounding!r}")
-            if explain and (offline or grounding == "off"):
-                raise _usage("--explain", "needs the paper to say where numbers are stated; drop --offline and --grounding off")
+                raise _option_error("--format", f"must be text or json, got {output_format!r}")
             report = check_draft(draft, Path.cwd(), archetype_option=archetype, kind=kind,
                                  grounding="off" if offline else grounding, run_code=run_code, explain=explain, source=source)
         except DrafterError as error:
@@ -384,7 +409,7 @@ def check(
         raise typer.Exit(1)
 
 
-archetype_app = typer.Typer(no_args_is_help=True, help="Show or inspect an archetype without a model or network.",
+archetype_app = typer.Typer(cls=Group, no_args_is_help=True, help="Show or inspect an archetype without a model or network.",
                             short_help="Show or inspect an archetype; no model, no network.")
 app.add_typer(archetype_app, name="archetype")
 
@@ -469,10 +494,10 @@ def regen(
     with ctrl_c(f"{draft} is unchanged"):
         try:
             if record and replay:
-                raise _usage("--record and --replay", "use one of them, not both")
+                raise _option_error("--record and --replay", "use one of them, not both")
             _refuse_existing_cassette(record, force)
             if not sections and not failed:
-                raise _usage("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
+                raise _option_error("SECTION", "name at least one section (see `drafter sections DRAFT`), or pass --failed")
             sources = Sources(record=record, replay=replay, prompts=prompts, archetype=archetype, use_cache=not no_cache)
             options = RegenOptions(draft=draft, cwd=Path.cwd(), names=tuple(sections or ()), failed=failed, arxiv=arxiv_id,
                                    hint=hint, diff=diff, sources=sources)
@@ -555,15 +580,18 @@ def list_sections(
     from .commands.sections import section_states
 
     try:
-        states = section_states(draft, Path.cwd(), {"kind": kind}, archetype)
+        listing = section_states(draft, Path.cwd(), {"kind": kind}, archetype)
     except DrafterError as error:
         _fail(error)
+    states = listing.states
     if not states:
         from .errors import InputFileError
 
         _fail(InputFileError(str(draft), "has no headings, so it has no sections to list; is it a drafter draft?"))
     for state in states:
         typer.echo(f"{state.number:>3}  {'#' * state.block.level} {state.block.title}  [{state.state}]")
+    for note in listing.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command(cls=Command, short_help="Draft many papers through batch jobs, at the batch price.")
@@ -610,11 +638,11 @@ def batch(
             return
         if resume:
             if arxiv_ids or from_file:
-                raise _usage("--resume", "takes no IDs; the batch has its papers")
+                raise _option_error("--resume", "takes no IDs; the batch has its papers")
             run, ended = command.resume(resume, cwd, os.environ, hooks, results=results, prepare=prepare)
         else:
             if results:
-                raise _usage("--results", "needs --resume NAME (the batch the results belong to)")
+                raise _option_error("--results", "needs --resume NAME (the batch the results belong to)")
             flags = {"model": model, "base_url": base_url, "kind": kind, "max_attempts": max_attempts, "grounding": grounding,
                      "source": source}
             options = command.BatchOptions(tuple(arxiv_ids or ()), from_file, out_dir, force, flags, prompts, archetype,
@@ -638,7 +666,7 @@ def batch(
         raise typer.Exit(1)  # a draft kept the archetype's text in some sections, as drafter new exits
 
 
-cache_app = typer.Typer(no_args_is_help=True, help="Manage the cache of validated answers.",
+cache_app = typer.Typer(cls=Group, no_args_is_help=True, help="Manage the cache of validated answers.",
                         short_help="Manage the cache of validated answers.")
 app.add_typer(cache_app, name="cache")
 
@@ -679,8 +707,7 @@ def main() -> None:
     """Run the drafter command line."""
     from . import preload
 
-    arguments = sys.argv[1:]
-    preload.start(arguments)  # a run that will call a model imports the SDK meanwhile
+    arguments = sys.argv[1:]  # preload.start ran already, in drafter.__main__, before this module was imported
     _register_only_the_named_command(arguments)
     try:
         with _interrupt_in_one_line():  # typer builds the commands from their annotations first: ~10 ms

@@ -15,6 +15,15 @@ class DrafterError(Exception):
         return " ".join(super().__str__().split())
 
 
+class CommandLineError(DrafterError):
+    """The command line does not parse: an unknown command or option, a missing argument, a value of the wrong type."""
+
+    def __init__(self, problem: str, command: str) -> None:
+        self.problem = problem
+        self.command = command
+        super().__init__(f"{problem.rstrip('.')}; see `{command} -h`")
+
+
 class InvalidArxivId(DrafterError):
     """The text given is not an arXiv identifier in any accepted form."""
 
@@ -193,12 +202,19 @@ class ReplayMiss(CassetteError):
 class SectionNotFound(DrafterError):
     """A section named on the command line is not one the model can fill in this draft."""
 
-    def __init__(self, path: str, name: str, valid: list[str]) -> None:
+    REASONS = {
+        "missing": "has no section {name!r} to regenerate",
+        "unpaired": "has a section {name!r}, but it is not in the archetype, so there is no skeleton to fill",
+        "kept": "has a section {name!r}, but it is kept as the archetype has it: the model writes nothing there",
+    }
+
+    def __init__(self, path: str, name: str, valid: list[str], why: str = "missing") -> None:
         self.path = path
         self.name = name
         self.valid = valid
+        self.why = why
         super().__init__(
-            f"{path} has no section {name!r} to regenerate; valid sections are: {'; '.join(valid) or 'none'}"
+            f"{path} {self.REASONS[why].format(name=name)}; valid sections are: {'; '.join(valid) or 'none'}"
         )
 
 

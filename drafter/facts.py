@@ -218,6 +218,12 @@ _TITLE_LINE = re.compile(r'^(?P<key>[ \t]*title[ \t]*[:=][ \t]*|[ \t]*"title"[ \
                          re.MULTILINE)
 
 
+def title_value(front_matter: str) -> str | None:
+    """The front matter's title as written (without quotes), or None when it has no title line."""
+    match = _TITLE_LINE.search(front_matter)
+    return match.group("value").strip() if match is not None else None
+
+
 def retitle(front_matter: str, base_name: str, name: str) -> str | None:
     """The front matter with a title that is only the title-cased file name ("Lora") replaced by `name` ("LoRA").
 

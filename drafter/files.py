@@ -15,6 +15,20 @@ def read_exact(path: Path) -> str:
         return stream.read()
 
 
+def unreadable(error: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, and what to do, for `<file>: cannot be read: <this>` messages."""
+    if isinstance(error, UnicodeDecodeError):
+        return (f"it is not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start}); "
+                "save it as UTF-8 and run again")
+    if isinstance(error, FileNotFoundError):
+        return "there is no such file; check the path"
+    if isinstance(error, IsADirectoryError):
+        return "it is a folder; name a file"
+    if isinstance(error, PermissionError):
+        return "permission denied; check the file's permissions"
+    return f"{error.strerror or error}; check the file and run again"
+
+
 def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> None:
     """Write `path` in one step, so a crash never leaves half a file; text is written as UTF-8, byte for byte.
 

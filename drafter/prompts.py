@@ -62,14 +62,20 @@ class PromptBook:
         """Render the template `name` with `values`."""
         import jinja2
 
+        template = None
         try:
-            return self._env.get_template(name).render(**values).strip() + "\n"
+            template = self._env.get_template(name)
+            return template.render(**values).strip() + "\n"
         except jinja2.TemplateNotFound:
             raise PromptError(name, "not found in the prompts folders") from None
         except jinja2.TemplateError as error:
             line = getattr(error, "lineno", None)
             where = f" at line {line}" if line else ""
-            raise PromptError(name, f"{error.message or type(error).__name__}{where}") from None
+            # The file that failed (an override folder's, or drafter's own), so the user knows which to fix.
+            path = getattr(error, "filename", None) or (template.filename if template is not None else None) or name
+            mine = str(packaged_prompts()) in str(path)
+            todo = "" if mine else "; fix it there, or remove it to use drafter's own"
+            raise PromptError(str(path), f"{error.message or type(error).__name__}{where}{todo}") from None
 
     def section_template(self, title: str) -> str:
         """Return the template for a section: its own by anchor name if one exists, else the default."""

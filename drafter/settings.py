@@ -10,6 +10,7 @@ from typing import Any
 from .arxiv import DEFAULT_API as DEFAULT_ARXIV_API
 from .chat.cost import Price, parse_prices
 from .errors import ConfigError
+from .files import unreadable
 from .grounding_mode import MODES as GROUNDING_MODES
 
 CONFIG_FILE = "drafter.toml"
@@ -70,8 +71,11 @@ def read_config(site: Path | None) -> dict[str, Any]:
     path = site / CONFIG_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(str(path), f"cannot be read as TOML ({error})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), f"cannot be read: {unreadable(error)}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), f"cannot be read as TOML ({error}); fix it there (drafter init's file shows "
+                                     "each setting's form)") from None
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
         raise ConfigError(str(path), f"unknown setting {unknown[0]!r}; valid settings are {', '.join(sorted(_FILE_KEYS))}")
@@ -79,6 +83,9 @@ def read_config(site: Path | None) -> dict[str, Any]:
         if not isinstance(data["prompts_dir"], str):
             raise ConfigError(f"{path}: prompts_dir", f"must be a folder path (a string), got {data['prompts_dir']!r}")
         data["prompts_dir"] = (site / data["prompts_dir"]).resolve()
+        if not data["prompts_dir"].is_dir():
+            raise ConfigError(f"{path}: prompts_dir", f"{data['prompts_dir']} is not a folder; name a folder of prompt "
+                                                      "templates (relative to the site), or remove the key")
     if "prices" in data:
         data["prices"] = parse_prices(data["prices"], str(path))
     return data

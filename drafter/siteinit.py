@@ -34,12 +34,16 @@ CONFIG_TEXT = '''\
 # run_code_timeout = 60                        # --run-code: seconds the Implementation's code may run
 # max_tokens = 40000                           # --max-tokens: no limit unless set
 # max_cost = 0.05                              # --max-cost: US dollars; no limit unless set
-# prompts_dir = ".drafter/prompts"             # prompt templates overriding drafter's by name
+# prompts_dir = ".drafter/prompts"             # prompt templates overriding drafter's by name (the folder must exist)
+# source = "full"                              # --source: the model is shown the paper's full text, or the abstract
+# max_source_tokens = 10000                    # the paper's text in each prompt, cut past this (appendix first)
+# arxiv_api = "https://export.arxiv.org/api/query"   # DRAFTER_ARXIV_API: a mirror or a local stand-in
 
 # [prices."gpt-4.1-mini"]                      # USD per 1M tokens, for models drafter has no price for
 # input = 0.40
 # cached_input = 0.10
 # output = 1.60
+# batch_discount = 0.5                         # the share a batch job pays (drafter batch); 1 is list price
 '''
 
 

@@ -39,7 +39,7 @@ def test_a_cassette_round_trips_in_post_order(tmp_path):
 
 @pytest.mark.parametrize("text, problem", [
     (None, "no such file; record one with --record"),
-    ("drafter_cassette: [1\n", "cannot be read ("),
+    ("drafter_cassette: [1\n", "is not YAML ("),
     ("- a list\n", "is not a drafter cassette (no drafter_cassette: version)"),
     ("drafter_cassette: 2\n", "is of format 2; this drafter reads format 1: record it again"),
     ("exchanges: []\n", "is not a drafter cassette (no drafter_cassette: version)"),

@@ -140,8 +140,53 @@ def test_a_draft_without_an_arxiv_key_needs_offline(env, tmp_path):
     assert result.exit_code == 2 and "has no arxiv: key" in result.stderr
 
 
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d.write_bytes("caf\u00e9\n".encode("latin-1")) and d,
+     "cannot be read: it is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8 and run again"),
+    (lambda d: d.mkdir() or d, "is a folder; name the draft's .md file"),
+    (lambda d: d, "no such file"),
+], ids=["latin-1", "a folder", "missing"])
+def test_a_draft_that_cannot_be_read_is_one_line_saying_what_to_do(env, tmp_path, make, message):
+    draft = tmp_path / "post.md"
+    make(draft)
+    result = runner.invoke(app, ["check", str(draft)])
+    assert (result.exit_code, result.stderr.splitlines()) == (2, [f"Error: {draft}: {message}"])
+
+
+def in_site(draft: Path, config: str) -> Path:
+    """Move `draft` into a Hugo site (content/posts/) whose drafter.toml is `config`; return its new path."""
+    site = draft.parent / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "Blog"\n', encoding="utf-8")
+    (site / "drafter.toml").write_text(config, encoding="utf-8")
+    return draft.rename(site / "content" / "posts" / draft.name)
+
+
+@pytest.mark.parametrize(("config", "flags", "exit_code", "rule"), [
+    ('grounding = "warn"\n', [], 0, "ungrounded-number (warning)"),
+    ('grounding = "off"\n', [], 0, None),
+    ('grounding = "warn"\n', ["--grounding", "error"], 1, "ungrounded-number"),
+    ("", [], 1, "ungrounded-number"),
+], ids=["the site says warn", "the site says off", "the flag wins over the site", "the default is error"])
+def test_check_takes_grounding_from_the_sites_drafter_toml(env, tmp_path, config, flags, exit_code, rule):
+    """Regression: check ignored `grounding` in drafter.toml (its flag defaulted to "error"), so a blog's CI
+    failed drafts that `drafter new` in the same site had accepted with a warning."""
+    draft = in_site(replayed(tmp_path), config)
+    invent(draft)
+    result = runner.invoke(app, ["check", str(draft), *flags])
+    assert result.exit_code == exit_code, result.output
+    assert [line.split(":")[2].strip() for line in result.stdout.splitlines()] == ([rule] if rule else [])
+
+
+def test_explain_with_grounding_off_in_drafter_toml_is_refused(env, tmp_path):
+    draft = in_site(replayed(tmp_path), 'grounding = "off"\n')
+    result = runner.invoke(app, ["check", str(draft), "--explain"])
+    assert result.exit_code == 2 and "--explain: needs the paper" in result.stderr
+
+
 @pytest.mark.parametrize(("flags", "message"), [(["--format", "xml"], "--format: must be text or json"),
-                                                (["--grounding", "loud"], "--grounding: must be error, warn or off")])
+                                                (["--grounding", "loud"], "--grounding: must be one of error, warn, off"),
+                                                (["--kind", "../x"], "--kind: must be a single path segment")])
 def test_bad_options_are_exit_2(env, tmp_path, flags, message):
     result = runner.invoke(app, ["check", str(replayed(tmp_path)), *flags])
     assert result.exit_code == 2 and message in result.stderr

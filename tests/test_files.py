@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from drafter.files import cache_root, read_exact, write_atomic
+from drafter.files import cache_root, read_exact, unreadable, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,38 @@ def test_read_exact_keeps_line_endings(tmp_path):
 @pytest.mark.parametrize(("environ", "expected_tail"), [({"DRAFTER_CACHE_DIR": "/x/y"}, "/x/y")])
 def test_cache_root_honours_the_environment(environ, expected_tail):
     assert str(cache_root(environ)) == expected_tail
+
+
+def _error_reading(tmp_path, make) -> Exception:
+    path = make(tmp_path)
+    try:
+        read_exact(path)
+    except (OSError, UnicodeDecodeError) as error:
+        return error
+    raise AssertionError("read")
+
+
+def _no_permission(tmp_path):
+    path = tmp_path / "locked.md"
+    path.write_text("x", encoding="utf-8")
+    path.chmod(0)
+    return path
+
+
+def _latin1(tmp_path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes("caf\u00e9\n".encode("latin-1"))
+    return path
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda root: root / "missing.md", "there is no such file; check the path"),
+    (lambda root: root, "it is a folder; name a file"),
+    (_latin1, "it is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8 and run again"),
+    pytest.param(_no_permission, "permission denied; check the file's permissions",
+                 marks=pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")),
+], ids=["missing", "a folder", "latin-1", "no permission"])
+def test_why_a_file_cannot_be_read_says_what_to_do(tmp_path, make, reason):
+    """Regression: a Latin-1 draft gave "cannot be read as UTF-8 text ('utf-8' codec can't decode byte 0xe9 in
+    position 3: invalid continuation byte)", and a folder "[Errno 21] Is a directory": what, but not what to do."""
+    assert unreadable(_error_reading(tmp_path, make)) == reason

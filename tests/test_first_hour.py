@@ -3,6 +3,7 @@ help, init. Each table row is an input, the exit code, the message's key words a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,26 @@ def test_slug_and_section_cannot_leave_the_site(env, tmp_path, monkeypatch, mode
     assert files_under(tmp_path) == before
 
 
+@pytest.mark.parametrize(("args", "toml", "words"), [
+    (["--prompts", "nosuchdir"], None, ["--prompts:", "nosuchdir is not a folder", "leave --prompts out"]),
+    ([], 'prompts_dir = "nope"\n', ["drafter.toml: prompts_dir:", "nope is not a folder"]),
+], ids=["--prompts", "drafter.toml prompts_dir"])
+def test_a_prompts_folder_that_does_not_exist_is_refused(env, tmp_path, monkeypatch, model_server, arxiv_server, args,
+                                                         toml, words):
+    """Regression: a mistyped --prompts or prompts_dir was skipped without a word: the run used drafter's own
+    prompts, exit 0, and the user believed their templates had been used."""
+    site = make_site(tmp_path / "blog", toml)
+    monkeypatch.chdir(site)
+    before = files_under(tmp_path)
+    result = drafter("new", "1706.03762", *args)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert line.startswith("Error: ") and "\n" not in line
+    assert [word for word in words if word not in line] == []
+    assert model_server.completions == [] and arxiv_server.requests == []  # refused before any request
+    assert files_under(tmp_path) == before
+
+
 # -- item 5: front matter that does not parse, and a byte-order mark ----------------------------
 
 TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "1706.03762.yaml"
@@ -158,6 +179,31 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
     assert demo_draft.read_bytes() == b"\xef\xbb\xbf" + clean
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    (["new", "1706.03762", "--concurrency", "abc"],
+     "Error: Invalid value for '--concurrency': Input should be a valid integer, unable to parse string as an integer; "
+     "see `drafter new -h`"),
+    (["new"], "Error: Missing argument 'ARXIV_ID'; see `drafter new -h`"),
+    (["check"], "Error: Missing argument 'DRAFT'; see `drafter check -h`"),
+    (["regen", "x.md", "--bogus"], "Error: No such option: --bogus; see `drafter regen -h`"),
+    (["new", "1706.03762", "extra"], "Error: Got unexpected extra argument(s) (extra); see `drafter new -h`"),
+    (["frob"], "Error: No such command 'frob'; see `drafter -h`"),
+    (["cache", "frob"], "Error: No such command 'frob'; see `drafter cache -h`"),
+    (["--bogus"], "Error: No such option: --bogus; see `drafter -h`"),
+], ids=["a value of the wrong type", "a missing argument", "a missing argument named as usage shows it",
+        "an unknown option", "an extra argument", "an unknown command", "an unknown subcommand", "an unknown global option"])
+def test_a_command_line_that_does_not_parse_is_one_line(args, line):
+    """Regression: typer printed three lines (usage, a hint, the error), and named check's argument 'draft'."""
+    result = runner.invoke(app, args, prog_name="drafter")
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, [line], "")
+
+
+@pytest.mark.parametrize("args", [[], ["archetype"], ["cache"]])
+def test_a_group_without_a_command_still_shows_its_help(args):
+    result = runner.invoke(app, args, prog_name="drafter")
+    assert result.exit_code == 2 and "Usage: drafter" in result.output and "Commands" in result.output
+
+
 # -- item 13: help a person can read --------------------------------------------------------------
 
 COMMANDS = [["new"], ["check"], ["regen"], ["batch"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]
@@ -170,7 +216,9 @@ def test_every_command_has_examples_and_plain_usage(command):
     assert result.exit_code == 0, result.output
     assert drafter(*command, "-h").stdout == result.stdout
     examples = result.stdout.split("Examples:", 1)[1].split("\n\n")[0]
-    assert 2 <= sum(line.strip().startswith(f"drafter {command[0]}") or "drafter " in line for line in examples.splitlines()) <= 3
+    lines = [line for line in examples.splitlines() if line.strip()]
+    # Each example runs this very command (`cd site && drafter init` counts; another command's example does not).
+    assert 2 <= len(lines) <= 3 and [line for line in lines if f"drafter {' '.join(command)}" not in line] == []
     usage = result.stdout.splitlines()[0]
     for raw in ("{", "}", "[[", "]]"):
         assert raw not in usage
@@ -234,6 +282,41 @@ def test_init_copies_the_archetype_and_writes_settings_overwriting_nothing(tmp_p
             assert text == expected
 
 
+def every_setting() -> list[str]:
+    from drafter import settings
+
+    return sorted(settings._FILE_KEYS)
+
+
+@pytest.mark.parametrize("key", every_setting())
+def test_every_drafter_toml_setting_is_in_inits_file_and_the_readme(key):
+    """Regression: the settings are listed in three places (Settings, init's drafter.toml, the README's table) and
+    had drifted: init's file, said to list every setting, lacked source, max_source_tokens and arxiv_api, and the
+    README's table lacked grounding, prompts_dir and run_code_timeout."""
+    from drafter.siteinit import CONFIG_TEXT
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| setting | flag | environment | `drafter.toml` | default |"):]
+    table = table[:table.index("\n\n")]
+    listed = f'[prices."' if key == "prices" else f"{key} ="
+    assert f"# {listed}" in CONFIG_TEXT
+    assert re.search(rf"`{re.escape(key if key != 'prices' else '[prices.')}", table)
+
+
+def test_inits_drafter_toml_shows_the_defaults(tmp_path):
+    """Each setting line of init's file, uncommented, is valid and is the default, as its first line promises
+    (bar the budgets and prompts_dir, whose lines show an example: they have no default value)."""
+    from drafter import settings
+    from drafter.siteinit import CONFIG_TEXT
+
+    head = CONFIG_TEXT[:CONFIG_TEXT.index("# [prices.")]
+    lines = [line[2:].split("  #")[0].rstrip() for line in head.splitlines() if re.match(r"# [a-z_]+ = ", line)]
+    examples = [line for line in lines if line.split(" =")[0] in ("max_tokens", "max_cost", "prompts_dir")]
+    assert len(examples) == 3
+    (tmp_path / "drafter.toml").write_text("\n".join(set(lines) - set(examples)) + "\n", encoding="utf-8")
+    assert settings.resolve(tmp_path, {}, {}) == settings.Settings()
+
+
 def test_init_outside_a_site_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = drafter("init")
@@ -278,6 +361,21 @@ def test_a_title_that_is_only_the_slug_is_written_as_the_paper_writes_the_name(e
     assert path.is_file(), result.output
     assert yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])["title"] == title
     assert (f"title: {name!r}, as the paper writes the name" in result.stderr) is noted
+
+
+@pytest.mark.parametrize(("output", "replaced"), [("lora.md", "Lora"), ("lora-x/index.md", "Lora X")],
+                         ids=["a single file", "a page bundle's index.md"])
+def test_the_retitle_note_names_the_title_it_replaced(env, tmp_path, monkeypatch, model_server, output, replaced):
+    """Regression: for a page bundle the note said "not the file name's 'Index'" (it took the file's own name)."""
+    from answers import Author
+
+    monkeypatch.chdir(tmp_path)
+    model_server.responder = Author(facts={"name": "LoRA", "tagline": "low-rank adaptation", "kind": "method", "slug": "lora"})
+    result = drafter("new", "1706.03762", "-o", output)
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("title: ")]
+    assert notes == [f"title: 'LoRA', as the paper writes the name, not the file name's {replaced!r} "
+                     "(title_from_name = false in drafter.toml keeps it)"]
 
 
 @pytest.mark.parametrize(("front_matter", "base_name", "name", "expected"), [

@@ -200,6 +200,16 @@ def test_existing_output_is_never_overwritten(env, tmp_path, model_server):
     assert model_server.received == []  # refused before any money was spent
 
 
+def test_a_dry_run_may_name_an_existing_output(env, tmp_path, model_server, arxiv_server):
+    """Regression: `--dry-run -o plain.md` was refused because plain.md exists, though a dry run writes nothing."""
+    target = tmp_path / "mine.md"
+    target.write_text("my own words\n", encoding="utf-8")
+    result = drafter("new", "1706.03762", "-o", str(target), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == "my own words\n"
+    assert model_server.received == [] and arxiv_server.requests != []
+
+
 def test_existing_slug_file_is_refused_before_the_sections_are_paid_for(env, tmp_path, model_server, monkeypatch):
     site = make_site(tmp_path / "blog")
     (site / "content/posts").mkdir(parents=True)

@@ -153,13 +153,20 @@ def test_prompts_option_overrides_the_site_folder(env, tmp_path, monkeypatch, mo
     assert {r.body["messages"][0]["content"] for r in model_server.received} == {"mine\n"}
 
 
-def test_a_broken_prompt_template_is_a_one_line_error(env, tmp_path, model_server):
+@pytest.mark.parametrize(("template", "problem"), [
+    ("{{ paper.no_such_field }}\n", "has no attribute 'no_such_field'"),
+    ("line one\n{% if %}\n", "at line 2"),
+], ids=["an undefined field", "a syntax error"])
+def test_a_broken_prompt_template_is_a_one_line_error_naming_its_file(env, tmp_path, model_server, template, problem):
+    """Regression: the message named the template (system.md.j2) but not the folder it came from."""
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "system.md.j2").write_text("{{ paper.no_such_field }}\n", encoding="utf-8")
+    (mine / "system.md.j2").write_text(template, encoding="utf-8")
     result = runner.invoke(app, ["new", "1706.03762", "--prompts", str(mine)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: prompt template system.md.j2:") and "no_such_field" in result.stderr
+    line = result.stderr.strip()
+    assert line.startswith(f"Error: prompt template {mine / 'system.md.j2'}:") and "\n" not in line
+    assert problem in line and line.endswith("; fix it there, or remove it to use drafter's own")
     assert model_server.received == []
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from drafter.chat.base import Usage
 from drafter.findings import Finding
 from drafter.pipeline.events import FETCH, Event
-from drafter.progress import LiveProgress, PlainProgress, RunState, cut, render, state_text
+from drafter.progress import LiveProgress, PlainProgress, RunState, clock_text, cut, render, state_text
 from drafter.status import Status
 
 
@@ -111,10 +111,20 @@ def test_the_final_table_stays_with_the_clocks_stopped():
     stream = FakeTerminal()
     progress = LiveProgress(stream, clock=lambda: next(ticks, 4.0))
     progress(Event("Introduction", Status.ASKING, 1))
+    progress(Event("Conclusion", Status.ASKING, 1))  # still in flight when the run ends (Ctrl-C)
     progress(Event("Introduction", Status.FILLED, 1))
     progress.close()
-    assert progress.state.ended is not None
-    assert "Introduction" in stream.getvalue().rsplit("drafter ·", 1)[-1]
+    state = progress.state
+    assert state.ended is not None and state.rows["Conclusion"].ended == state.ended  # its clock stopped too
+
+    def shown(now: float) -> str:
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        console.print(render(state, now))
+        return console.file.getvalue()
+
+    assert shown(now=state.ended + 3600) == shown(now=state.ended)  # an hour later the clocks still say the same
+    final = stream.getvalue().rsplit("drafter ·", 1)[-1]  # the last frame drawn stays on the screen
+    assert final.startswith(f" {clock_text(state.ended - state.started)}") and "Introduction" in final
 
 
 def test_a_real_run_lists_every_part_in_post_order_before_any_section_is_asked(env, tmp_path, monkeypatch):

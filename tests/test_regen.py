@@ -167,6 +167,73 @@ def test_failed_regenerates_what_a_failed_new_left(env, tmp_path, model_server, 
     assert runner.invoke(app, ["check", str(draft)]).exit_code == 0
 
 
+INVENTED = "The model was trained on 777 GPUs for a month."  # 777: a number the paper does not state
+
+
+def invent_in_conclusion(draft: Path) -> None:
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("## Conclusion\n\n", f"## Conclusion\n\n{INVENTED}\n\n", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("names", "asked"), [
+    ([], ["Conclusion"]),
+    (["further reading"], ["Conclusion", "Further Reading"]),
+    (["conclusion"], ["Conclusion"]),
+], ids=["--failed alone", "a name and --failed", "a failing name and --failed"])
+def test_failed_takes_the_sections_check_fails_on_grounding_and_the_named_ones(env, tmp_path, model_server, names, asked):
+    """Regression: `regen --failed` looked at the validator only, so a section `check` failed for an invented
+    number was "not failing", and `regen NAME --failed` dropped NAME without a word."""
+    draft = make_draft(tmp_path / "blog")
+    invent_in_conclusion(draft)
+    assert runner.invoke(app, ["check", str(draft)]).exit_code == 1
+    model_server.responder = Rewrites()
+    result = runner.invoke(app, ["regen", str(draft), *names, "--failed"])
+    assert result.exit_code == 0, result.output
+    assert sorted(label for label in result.stderr.split("Rewrote ", 1)[1].split(" in ", 1)[0].split(", ")) == asked
+    assert len(model_server.completions) == len(asked)
+    assert INVENTED not in draft.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["check", str(draft)]).exit_code == 0
+
+
+def test_failed_with_grounding_off_in_the_site_leaves_an_ungrounded_number(env, tmp_path, model_server):
+    draft = make_draft(tmp_path / "blog")
+    (tmp_path / "blog" / "drafter.toml").write_text('grounding = "off"\n', encoding="utf-8")
+    invent_in_conclusion(draft)
+    result = runner.invoke(app, ["regen", str(draft), "--failed"])
+    assert result.exit_code == 0 and "no section fails validation; nothing to regenerate" in result.stderr
+    assert model_server.completions == []
+
+
+@pytest.mark.parametrize(("keep_paper", "listed", "note"), [
+    (True, "## Conclusion  [fails: ungrounded-number]", None),
+    (False, "## Conclusion  [ok]", "note: numbers not grounded: the paper 1706.03762v7 is not kept on disk; drafter check"),
+], ids=["the paper kept", "the paper not kept"])
+def test_sections_lists_a_section_check_fails_on_grounding(env, tmp_path, arxiv_server, keep_paper, listed, note):
+    """Regression: `sections` showed [ok] for a section `check` failed for an invented number."""
+    from drafter.arxiv import store as papercache
+
+    draft = make_draft(tmp_path / "blog")
+    invent_in_conclusion(draft)
+    if not keep_paper:
+        for kept in papercache.directory(os.environ).iterdir():
+            kept.unlink()
+    result = runner.invoke(app, ["sections", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert [line.split(None, 1)[1] for line in result.stdout.splitlines() if "## Conclusion" in line] == [listed]
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert [line[:len(note)] for line in notes] == ([] if note is None else [note])
+    assert arxiv_server.requests == []  # the listing never goes to the network
+
+
+def test_sections_of_a_draft_whose_front_matter_does_not_parse_is_exit_2(env, tmp_path):
+    """Regression: `sections` listed every section [ok] while check and regen refused the same file (exit 2)."""
+    draft = make_draft(tmp_path / "blog")
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("draft: true", 'draft: "true', 1), encoding="utf-8")
+    result = runner.invoke(app, ["sections", str(draft)])
+    assert result.exit_code == 2 and "the front matter does not parse" in result.stderr
+
+
 def test_regen_replays_from_a_cassette(env, tmp_path, no_network, request):
     """A regen recorded against the server replays with no network."""
     draft = make_draft(tmp_path / "blog")

@@ -80,12 +80,14 @@ def test_later_sources_win_and_empty_variables_count_as_unset(tmp_path):
     ("run_code_timeout = -5\n", "run_code_timeout: must be a positive number of seconds, got -5.0"),
     ("connect_timeout = 0.0\n", "connect_timeout: must be a positive number of seconds, got 0.0"),
     ("prompts_dir = 3\n", "prompts_dir: must be a folder path (a string), got 3"),
+    ('prompts_dir = "nope"\n', "prompts_dir: {site}/nope is not a folder; name a folder of prompt templates (relative to "
+                               "the site), or remove the key"),
 ])
 def test_a_wrong_value_in_drafter_toml_names_the_file_and_key(tmp_path, toml, message):
     (tmp_path / "drafter.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         resolve(tmp_path, {}, {})
-    assert str(error.value) == f"{tmp_path / 'drafter.toml'}: {message}"
+    assert str(error.value) == f"{tmp_path / 'drafter.toml'}: {message.format(site=tmp_path.resolve())}"
 
 
 def test_drafter_toml_that_is_unreadable_or_unknown_is_refused(tmp_path):
@@ -102,6 +104,7 @@ def test_drafter_toml_that_is_unreadable_or_unknown_is_refused(tmp_path):
 
 def test_drafter_toml_values_prices_prompts_and_bom(tmp_path):
     """A byte-order mark is allowed, prices are parsed, prompts_dir is relative to the site."""
+    (tmp_path / "my-prompts").mkdir()
     (tmp_path / "drafter.toml").write_bytes(
         '\ufeffprompts_dir = "my-prompts"\nmodel = "épée"\n[prices."m"]\ninput = 1\noutput = 4\n'.encode("utf-8"))
     data = read_config(tmp_path)

@@ -258,6 +258,7 @@ def test_inspect_lists_bundle_files(tmp_path):
 
 def test_drafter_toml_settings_resolve_and_flags_win(tmp_path):
     site = make_site(tmp_path / "site")
+    (site / "my-prompts").mkdir()
     (site / "drafter.toml").write_text(
         'model = "llama3.1"\nbase_url = "http://localhost:11434/v1"\nkind = "paper"\nsection = "notes"\n'
         'prompts_dir = "my-prompts"\nconcurrency = 3\nrenderer = "builtin"\n', encoding="utf-8")

@@ -20,10 +20,12 @@ from drafter.status import Status
 
 ARCHETYPE = ("---\ntitle: x\n---\n\n# [Model Name]: [Brief Tagline]\n\n[One line about the model]\n\n"
              "## Overview\n\nThis post is kept as written.\n\n"
-             "## Method\n\n[Describe the method]\n\n## Results\n\n[Describe the results]\n")
+             "## Method\n\n[Describe the method]\n\n## Results\n\n[Describe the results]\n\n"
+             "## Notes\n\n<!-- for the writer -->\nKept.\n")
 DRAFT = ("---\ntitle: LoRA\n---\n\n# LoRA: low-rank adaptation of large language models\n\nA small change.\n\n"
          "## Overview\n\nThis post is kept as written.\n\n"
-         "## Method\n\nLow-rank matrices are added to each layer.\n\n## My notes\n\nMine.\n\n## Results\n\n[Describe the results]\n")
+         "## Method\n\nLow-rank matrices are added to each layer.\n\n## My notes\n\nMine.\n\n## Results\n\n[Describe the results]\n\n"
+         "## Notes\n\nKept.\n")
 
 
 def draft_states():
@@ -38,6 +40,7 @@ def test_each_part_of_the_draft_gets_its_archetype_part_and_its_state():
         (3, 2, "Method", Status.FILL, "ok"),
         (4, 3, "My notes", None, "not in the archetype"),
         (5, 4, "Results", Status.FILL, "fails: placeholder"),
+        (6, 5, "Notes", Status.STRIP, "guidance comments removed (nothing to fill)"),
     ]
 
 
@@ -52,11 +55,21 @@ def test_sections_are_chosen_by_heading_text_or_number(names, chosen):
     assert [s.number for s in choose(draft_states(), names, "post.md")] == chosen
 
 
-@pytest.mark.parametrize("name", ["2", "Overview", "4", "my notes", "9", "0", "Conclusion"])
-def test_a_section_that_cannot_be_filled_is_refused_with_the_valid_ones(name):
+@pytest.mark.parametrize(("name", "reason"), [
+    ("2", "has a section '2', but it is kept as the archetype has it: the model writes nothing there"),
+    ("Overview", "has a section 'Overview', but it is kept as the archetype has it: the model writes nothing there"),
+    ("notes", "has a section 'notes', but it is kept as the archetype has it: the model writes nothing there"),
+    ("4", "has a section '4', but it is not in the archetype, so there is no skeleton to fill"),
+    ("my notes", "has a section 'my notes', but it is not in the archetype, so there is no skeleton to fill"),
+    ("9", "has no section '9' to regenerate"),
+    ("0", "has no section '0' to regenerate"),
+    ("Conclusion", "has no section 'Conclusion' to regenerate"),
+])
+def test_a_section_that_cannot_be_filled_is_refused_with_the_valid_ones(name, reason):
+    """Regression: a section the model does not fill (the Table of Contents) was reported as not there at all."""
     with pytest.raises(SectionNotFound) as error:
         choose(draft_states(), ["method", name], "post.md")
-    assert str(error.value) == (f"post.md has no section {name!r} to regenerate; valid sections are: "
+    assert str(error.value) == (f"post.md {reason}; valid sections are: "
                                 "1 LoRA: low-rank adaptation of large language models; 3 Method; 5 Results")
 
 
@@ -72,7 +85,7 @@ def test_the_facts_come_from_the_drafts_lead_heading():
 
 
 def test_the_outline_is_the_drafts_section_headings():
-    assert outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results"]
+    assert outline(split(DRAFT)) == ["Overview", "Method", "My notes", "Results", "Notes"]
 
 
 @pytest.mark.parametrize("text, index, answer, expected", [

@@ -455,18 +455,46 @@ def test_check_document_never_crashes(archetype: str, draft: str) -> None:
     front_matter_placeholders(draft)
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85", "\x1e"])
+def test_a_shortcode_after_a_character_python_calls_a_line_break_is_on_its_markdown_line(separator):
+    """Regression (found by the property test below): the shortcode check split lines with str.splitlines, which
+    also breaks at U+2028, form feeds and others, so it put the finding on line 2 of a one-line answer."""
+    from drafter.validate.safety import shortcodes
+
+    assert shortcodes(f"text{separator}{{{{< youtube x >}}}}\nnext") == [(1, "youtube")]
+
+
+RULE_IDS = {value for name, value in vars(rule_ids).items() if name.isupper() and isinstance(value, str)}
+
+
+def _well_formed(findings, answer: str) -> None:
+    """Findings a person (and a re-ask prompt) can act on: a known rule, a line of the answer, a message."""
+    last_line = len(re.split(r"\r\n|\r|\n", answer))  # CommonMark's line endings, as the validator counts lines
+    for finding in findings:
+        assert finding.rule in RULE_IDS, finding
+        assert 1 <= finding.line <= last_line, (finding, last_line)
+        assert finding.message.strip() and "\n" not in finding.message, finding
+
+
 @FAST
 @given(markdownish)
 def test_good_skeleton_against_random_answer(answer: str) -> None:
+    """Any answer at all gets findings that are well formed, and the same ones twice."""
     for title in ("Implementation", "Training Details", LEAD):
-        validate_section(SKELETONS[title], answer, SOURCE)
+        findings = validate_section(SKELETONS[title], answer, SOURCE)
+        _well_formed(findings, answer)
+        assert validate_section(SKELETONS[title], answer, SOURCE) == findings
 
 
 @FAST
 @given(st.lists(st.sampled_from(list(GOOD)), min_size=1, max_size=3), markdownish)
 def test_good_section_with_random_tail(titles: list[str], tail: str) -> None:
+    """A good section with anything after it: well-formed findings, and an empty tail adds none."""
     for title in titles:
-        validate_section(SKELETONS[title], GOOD[title] + tail, SOURCE)
+        findings = validate_section(SKELETONS[title], GOOD[title] + tail, SOURCE)
+        _well_formed(findings, GOOD[title] + tail)
+        if not tail.strip():
+            assert findings == validate_section(SKELETONS[title], GOOD[title], SOURCE)
 
 
 # Whole lines of the constructs CommonMark reads differently from a line scanner, joined by any line ending.

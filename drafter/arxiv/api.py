@@ -9,7 +9,6 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from drafter import __version__
 from drafter.errors import ArxivUnavailable, ConfigError

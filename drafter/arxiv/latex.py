@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from .text import APPENDIX, BIBLIOGRAPHY, BODY, Section, markdown_table, role_of, with_roles
+from .text import APPENDIX, BIBLIOGRAPHY, Section, markdown_table, role_of, with_roles
 
 MAX_INCLUDE_DEPTH = 12
 _REFERENCES = "\x02references\x02"  # the heading that marks where the bibliography stands
@@ -522,7 +522,7 @@ def _bibitems(bibliography: str, keys: Mapping[str, str]) -> str:
     parts = _BIBITEM.split(inner)
     lines = []
     for index in range(1, len(parts), 2):
-        key, text = parts[index].strip(), _prose(_BIB_BLOCK.sub(" ", parts[index + 1]), keys)
+        text = _prose(_BIB_BLOCK.sub(" ", parts[index + 1]), keys)  # parts[index] is the \bibitem key
         if text:
             lines.append(f"- {text}")
     return "\n".join(lines)

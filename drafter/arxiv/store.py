@@ -9,7 +9,6 @@ there was none); `drafter check` and `drafter regen` read both from there and fe
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,13 +53,19 @@ def store(paper_id: str, body: str, environ: Mapping[str, str]) -> None:
         pass
 
 
+def kept(arxiv_id: ArxivId, environ: Mapping[str, str]) -> feed.Paper | None:
+    """The paper from the disk cache alone: None when no readable copy is kept."""
+    try:
+        return feed.parse_feed(path_for(str(arxiv_id), environ).read_text(encoding="utf-8"), arxiv_id)
+    except (OSError, UnicodeDecodeError, DrafterError):
+        return None
+
+
 def load(arxiv_id: ArxivId, api_base: str, environ: Mapping[str, str]) -> feed.Paper:
     """The paper from the disk cache, else from the API (then cached); no network and no copy is PaperUnavailable."""
-    path = path_for(str(arxiv_id), environ)
-    try:
-        return feed.parse_feed(path.read_text(encoding="utf-8"), arxiv_id)
-    except (OSError, UnicodeDecodeError, DrafterError):
-        pass  # no copy, or a damaged one: fetch it again
+    paper = kept(arxiv_id, environ)
+    if paper is not None:
+        return paper  # else no copy, or a damaged one: fetch it again
     try:
         response = api.fetch_feed(arxiv_id, api_base, attempts=1, timeout=15.0)
     except ArxivUnavailable as error:

@@ -11,6 +11,7 @@ from typing import Any
 from .. import arxiv
 from ..hugo.site import find_site
 from ..errors import InputFileError
+from ..files import unreadable
 from ..settings import Settings, resolve
 from ..commands.session import Sources, absolute
 from . import state
@@ -55,7 +56,7 @@ def read_ids(ids: tuple[str, ...], from_file: Path | None, cwd: Path) -> list[ar
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise InputFileError(str(from_file), f"cannot be read ({error})") from None
+            raise InputFileError(str(from_file), f"cannot be read: {unreadable(error)}") from None
         texts += [line.split("#", 1)[0].strip() for line in lines]
     parsed: dict[str, arxiv.ArxivId] = {}
     for text in texts:

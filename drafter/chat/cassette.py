@@ -13,7 +13,7 @@ import yaml
 
 from ..arxiv import ArxivId, FeedResponse
 from ..errors import CassetteError, ReplayMiss
-from ..files import write_atomic
+from ..files import unreadable, write_atomic
 from .base import ChatClient, ChatRequest, ChatResponse, Usage, Wrapper
 
 FORMAT_VERSION = 1
@@ -112,8 +112,10 @@ def _read(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CassetteError(str(path), "no such file; record one with --record") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise CassetteError(str(path), f"cannot be read ({' '.join(str(error).split())[:120]})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CassetteError(str(path), f"cannot be read: {unreadable(error)}") from None
+    except yaml.YAMLError as error:
+        raise CassetteError(str(path), f"is not YAML ({' '.join(str(error).split())[:120]}); record it again with --record") from None
     if not isinstance(data, dict) or "drafter_cassette" not in data:
         raise CassetteError(str(path), "is not a drafter cassette (no drafter_cassette: version); record one with --record")
     if data["drafter_cassette"] != FORMAT_VERSION:

@@ -17,6 +17,7 @@ from ..post.placeholders import classify
 from ..validate.document import check_document
 from ..arxiv import store as papercache
 from ..facts import facts_from_draft, prefill
+from ..errors import ConfigError
 from ..findings import Finding
 from ..front_matter import check_front_matter
 from ..grounding import Evidence, evidence, paper_source, ungrounded_numbers
@@ -38,28 +39,28 @@ class CheckReport:
 
 
 def check_draft(draft_path: Path, cwd: Path, *, archetype_option: Path | None = None, kind: str | None = None,
-                grounding: str = "error", run_code: bool = False, explain: bool = False,
+                grounding: str | None = None, run_code: bool = False, explain: bool = False,
                 environ: Mapping[str, str] | None = None, requires: Sequence[str] = ("torch",),
                 code_timeout: float | None = None, source: str | None = None) -> CheckReport:
-    """Validate the draft; ground its numbers in the paper (unless `grounding` is "off"); run its code if asked.
+    """Validate the draft; ground its numbers in the paper (unless grounding is "off"); run its code if asked.
 
-    With `explain`, the report also says for every number of the model-written sections where the paper
-    states it (needs grounding).
+    `kind`, `grounding` and `source` are flags: None leaves the site's drafter.toml (or the default) in force,
+    as for `new` and `regen`. With `explain`, the report also says for every number of the model-written
+    sections where the paper states it (needs grounding).
     """
     environ = os.environ if environ is None else environ
     path = absolute(draft_path, cwd)
-    site, settings = resolve_site(path.resolve().parent, environ, {"source": source})
+    site, settings = resolve_site(path.resolve().parent, environ, {"source": source, "grounding": grounding, "kind": kind})
+    mode = Grounding(settings.grounding)
+    if explain and mode is Grounding.OFF:
+        raise ConfigError("--explain", "needs the paper to say where numbers are stated; drop --offline and "
+                                       "--grounding off (or grounding = \"off\" in drafter.toml)")
     draft = DraftFile(path, draft_path)
-    expected = expected_document(draft, site, cwd, archetype_option, kind or settings.kind, settings.section, environ)
+    expected = expected_document(draft, site, cwd, archetype_option, settings.kind, settings.section, environ)
     report = CheckReport(check_read_draft(draft, expected))
-    mode = Grounding(grounding)
     paper = text = None
     if mode is not Grounding.OFF:
-        paper = papercache.load(draft.arxiv_id(None, "use --offline"), settings.arxiv_api, environ)
-        if settings.source == "full":  # what `drafter new` showed the model: the kept text, cut as it was cut
-            fetched = papercache.load_text(paper.arxiv_id, environ)
-            shown = fetched.shown(settings.max_source_tokens)
-            text = shown.markdown() if shown is not None else None
+        paper, text = grounding_paper(draft, settings, environ)
         if explain:
             report.evidence = draft_evidence(expected, draft, paper, text)
     failing, warnings = mode.split(lambda: ground_draft(expected, draft, paper, text))
@@ -108,7 +109,7 @@ def draft_section(site: Path | None, draft: Path) -> str:
 
 
 def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None):
-    """Yield (source, the draft's block text, its skeleton, line offset) for each block the model fills.
+    """Yield (the draft's block index, source, its text, its skeleton, line offset) for each block the model fills.
 
     The source is what the sections were written from: the paper and the facts as the draft now states them
     (name and tagline from its lead heading). Only blocks the model fills are judged, against the archetype's
@@ -121,18 +122,46 @@ def _filled_blocks(expected: post.Document, draft: DraftFile, paper, paper_text:
         if match is None or classify(expected.blocks[index]) is not Status.FILL:
             continue  # a missing section is the validator's finding
         actual = draft.document.blocks[match]
-        yield source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+        yield match, source, actual.text, skeletons.blocks[index].text, actual.start_line - 1
+
+
+def grounding_by_block(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> dict[int, list[Finding]]:
+    """For each model-written block of the draft that has any (by its index), the numbers the paper does not
+    state, at their lines in the file: what check, sections and `regen --failed` count alike."""
+    found: dict[int, list[Finding]] = {}
+    for index, source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text):
+        findings = [Finding(f.line + offset, f.rule, f.message) for f in ungrounded_numbers(text, source, skeleton)]
+        if findings:
+            found[index] = findings
+    return found
 
 
 def ground_draft(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Finding]:
     """Numbers in the draft's model-written sections that the paper (metadata, abstract, full text) and facts do not state."""
-    return [Finding(finding.line + offset, finding.rule, finding.message)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
-            for finding in ungrounded_numbers(text, source, skeleton)]
+    return [finding for findings in grounding_by_block(expected, draft, paper, paper_text).values() for finding in findings]
 
 
 def draft_evidence(expected: post.Document, draft: DraftFile, paper, paper_text: str | None = None) -> list[Evidence]:
     """For every number of the draft's model-written sections, where the paper states it (or that it does not)."""
     return [replace(item, line=item.line + offset)
-            for source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
+            for _, source, text, skeleton, offset in _filled_blocks(expected, draft, paper, paper_text)
             for item in evidence(text, source, skeleton)]
+
+
+def grounding_paper(draft: DraftFile, settings, environ: Mapping[str, str], *, kept_only: bool = False):
+    """The draft's paper and the text `drafter new` showed the model (cut as it was cut), as grounding reads them.
+
+    Fetched once and kept; with `kept_only`, only what is kept on disk is read: None when the paper (or, with
+    source "full", what fetching its text found) is not kept, since grounding in less would find more.
+    """
+    arxiv_id = draft.arxiv_id(None, "use --offline")
+    paper = papercache.kept(arxiv_id, environ) if kept_only else papercache.load(arxiv_id, settings.arxiv_api, environ)
+    if paper is None:
+        return None
+    text = None
+    if settings.source == "full":
+        if kept_only and papercache.kept_text(paper.arxiv_id, environ) is None:
+            return None
+        shown = papercache.load_text(paper.arxiv_id, environ, offline=kept_only).shown(settings.max_source_tokens)
+        text = shown.markdown() if shown is not None else None
+    return paper, text

@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import arxiv
 from ..post import document as post
 from ..errors import InputFileError
-from ..files import read_exact
+from ..files import read_exact, unreadable
 from ..front_matter import FrontMatterUnparsable, front_matter_data
 
 _BOM = "\ufeff"
@@ -26,7 +26,7 @@ class DraftFile:
         except IsADirectoryError:
             raise InputFileError(self.shown, "is a folder; name the draft's .md file") from None
         except (OSError, UnicodeDecodeError) as error:
-            raise InputFileError(self.shown, f"cannot be read as UTF-8 text ({error})") from None
+            raise InputFileError(self.shown, f"cannot be read: {unreadable(error)}") from None
         # A byte-order mark (Windows editors add one) is not part of the draft: read past it, write it back.
         self.bom = _BOM if self.text.startswith(_BOM) else ""
         self.text = self.text[len(self.bom):]

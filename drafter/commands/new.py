@@ -14,7 +14,7 @@ from ..post import document as post
 from ..post.placeholders import classify
 from ..chat.base import Message, estimate_tokens
 from ..errors import BudgetRanOut, Interrupted, OutputExists
-from ..facts import Facts, fallback_facts, retitle
+from ..facts import Facts, fallback_facts, retitle, title_value
 from ..post.pairing import outline
 from ..settings import Settings
 from ..status import Status
@@ -61,6 +61,7 @@ class NewResult:
     budget_ran_out: BudgetRanOut | None = None
     code: RunResult | None = None
     retitled: str | None = None  # the title written instead of the title-cased slug, if any
+    replaced_title: str | None = None  # that title-cased slug ("Lora", or "Lora X" for lora-x/index.md)
 
 
 class NewRun:
@@ -73,8 +74,6 @@ class NewRun:
         self.settings = self.session.settings
         self.arxiv_id = arxiv.parse_id(options.arxiv)
         new_content.choose_renderer(self.settings.renderer, self.session.site, self.session.located)  # bad --renderer: before any request
-        if options.output is not None:
-            self._refuse_overwrite(absolute(options.output, options.cwd))
 
     def _refuse_overwrite(self, path: Path) -> None:
         """Refuse, before anything is paid for, a path that exists (without --force) or cannot be written."""
@@ -129,6 +128,8 @@ class NewRun:
 
     def execute(self, on_event: Emit | None = None, now: datetime | None = None) -> NewResult:
         """Fetch, ask, validate and write; a recording is saved even when the run fails part-way."""
+        if self.options.output is not None:  # before any request (a dry run, which writes nothing, may name one)
+            self._refuse_overwrite(absolute(self.options.output, self.options.cwd))
         self.session.on_event = on_event
         client = self.session.open()
         pipeline = self.session.pipeline(client)
@@ -144,14 +145,15 @@ class NewRun:
             for target in targets:  # a bundle's files: refused before paying for the sections
                 self._refuse_overwrite(target)
             draft = pipeline.fill(paper, facts, made.text, [facts_outcome])
-            retitled = self._retitle(draft, path)
+            retitled, replaced_title = self._retitle(draft, path), title_value(post.split_front_matter(draft.text)[0])
             if retitled is not None:
                 draft = replace(draft, text=retitled)
             for target, data in targets.items():
                 write_new_file(target, data, overwrite=self.options.force)
             write_new_file(path, draft.text, overwrite=self.options.force)
             result = NewResult(path, draft, self._budget_ran_out(path, draft),
-                               retitled=facts.name if retitled is not None else None)
+                               retitled=facts.name if retitled is not None else None,
+                               replaced_title=replaced_title if retitled is not None else None)
         except KeyboardInterrupt:
             raise Interrupted(self.session.kept(pipeline.answered)) from None
         finally:

@@ -14,7 +14,8 @@ from ..errors import Interrupted, SectionNotFound
 from ..facts import facts_from_draft
 from ..post.pairing import outline, splice
 from ..status import Status
-from .check import expected_document
+from ..grounding_mode import Grounding
+from .check import expected_document, grounding_by_block, grounding_paper
 from .draft import DraftFile
 from .sections import SectionState, states
 from .session import Session, Sources, absolute, write_new_file
@@ -66,7 +67,8 @@ def choose(all_states: list[SectionState], names: list[str], path: str) -> list[
         else:
             match = next((s for s in all_states if s.block.title.casefold() == wanted.casefold()), None)
         if match is None or match.action is not Status.FILL:
-            raise SectionNotFound(path, name, valid)
+            why = "missing" if match is None else "unpaired" if match.action is None else "kept"
+            raise SectionNotFound(path, name, valid, why)
         if match not in chosen:
             chosen.append(match)
     return chosen
@@ -84,29 +86,48 @@ class RegenRun:
         self.archetype_doc = expected_document(self.draft, self.session.site, options.cwd, options.sources.archetype,
                                                self.session.settings.kind, self.session.settings.section)
         self.states = states(self.archetype_doc, self.draft.document)
-        if options.failed:
-            self.targets = [s for s in self.states if s.action is Status.FILL and s.findings]
-        else:
-            self.targets = choose(self.states, list(options.names), str(options.draft))
+        self.targets = choose(self.states, list(options.names), str(options.draft))
+        self._grounded = not options.failed or Grounding(self.session.settings.grounding) is not Grounding.ERROR
+        if options.failed:  # and the named ones, and those `check` fails on grounding: from the kept paper now,
+            self._add_failing(self.states)  # else once the run has fetched it
+            kept = grounding_paper(self.draft, self.session.settings, self.session.environ, kept_only=True)
+            if not self._grounded and kept is not None:
+                self._ground(*kept)
+
+    def _add_failing(self, found: list[SectionState]) -> None:
+        """Add the sections of `found` that fail to the targets, keeping the draft's order."""
+        failing = {s.index for s in found if s.action is Status.FILL and s.findings}
+        wanted = failing | {s.index for s in self.targets}
+        self.targets = [s for s in self.states if s.index in wanted]
+
+    def _ground(self, paper, text: str | None) -> None:
+        """Add the sections whose numbers `paper` (and `text`, what the model saw) does not state, as check finds them."""
+        grounded = grounding_by_block(self.archetype_doc, self.draft, paper, text)
+        self._add_failing(states(self.archetype_doc, self.draft.document, grounded))
+        self._grounded = True
 
     def execute(self, on_event: Emit | None = None) -> RegenResult:
         """Ask for each chosen section; write only if every one passes validation."""
         from ..pipeline.fill import prefill
 
-        if not self.targets:
+        if not self.targets and self._grounded:
             return RegenResult(self.draft.path, [], "", None, False)
         self.session.on_event = on_event
         client = self.session.open()
         pipeline = self.session.pipeline(client, hint=self.options.hint)
+        outcomes = []
         try:
             paper = self.session.paper(self.arxiv_id)
+            if not self._grounded:  # --failed, and the paper was not kept: ground in what was just fetched
+                self._ground(paper, self.session.paper_text.markdown() if self.session.paper_text is not None else None)
+            if not self.targets:
+                return RegenResult(self.draft.path, [], "", None, False)
             pipeline.paper_text = self.session.paper_text
             facts = facts_from_draft(self.archetype_doc, self.draft.document, paper, self.draft.slug)
             skeletons = prefill(self.archetype_doc, paper, facts)
             headings = outline(self.draft.document)
             chosen = [skeletons.blocks[self.archetype_doc.blocks.index(state.expected)] for state in self.targets]
             pipeline.announce([skeleton.title for skeleton in chosen])
-            outcomes = []
             for state, skeleton in zip(self.targets, chosen):
                 outcomes.append(pipeline.fill_block(paper, facts, headings, state.index, skeleton))
         except KeyboardInterrupt:

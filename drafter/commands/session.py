@@ -20,9 +20,9 @@ from ..arxiv import store as papercache
 from ..arxiv.fulltext import Fetched, endpoints_from_env
 from ..arxiv.text import PaperText
 from ..arxiv.text import estimate_tokens as estimate_text
-from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, OutputExists, OutputUnwritable
+from ..errors import ArchetypeError, ArxivResponseInvalid, CassetteError, ConfigError, OutputExists, OutputUnwritable
 from ..files import write_atomic
-from ..settings import Settings, resolve
+from ..settings import Settings
 from ..status import Status
 from .where import absolute, resolve_site
 
@@ -56,6 +56,10 @@ class Session:
         self.sources = sources
         self.environ = os.environ if environ is None else environ
         replay = absolute(sources.replay, cwd)
+        prompts = absolute(sources.prompts, cwd)
+        if prompts is not None and not prompts.is_dir():  # before any request: a typo must not pass unnoticed
+            raise ConfigError("--prompts", f"{prompts} is not a folder; name a folder of prompt templates "
+                                           "(files named as in drafter's prompts/), or leave --prompts out")
         if flags.get("model") is None and replay is not None:
             # A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo).
             from ..chat.cassette import recorded_model

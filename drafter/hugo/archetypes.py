@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchetypeError
-from ..files import read_exact
+from ..files import read_exact, unreadable
 from .site import site_themes
 
 
@@ -80,4 +80,4 @@ def read_archetype(path: Path) -> str:
     try:
         return read_exact(path)
     except (OSError, UnicodeDecodeError) as error:
-        raise ArchetypeError(str(path), f"cannot be read ({error})") from None
+        raise ArchetypeError(str(path), f"cannot be read: {unreadable(error)}") from None

@@ -42,11 +42,6 @@ class Outcome:
     warnings: list[Finding] = field(default_factory=list)  # reported, not re-asked (--grounding warn)
     refusal: BudgetExceeded | None = None  # why it was not asked, when the budget ran out
 
-    @property
-    def action(self) -> Status:
-        """The old name of `status`, kept while other worktrees still read it."""
-        return self.status
-
 
 @dataclass
 class Draft:
@@ -236,8 +231,15 @@ class Pipeline:
         # Grounding judges numbers against what the model was shown: the paper's metadata, abstract, text and facts.
         source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([self._text] if self._text else []))
 
+        grounded: dict[str, list[Finding]] = {}  # by answer: the judge's and the warnings' grounding, done once
+
+        def ground(answer: str) -> list[Finding]:
+            if answer not in grounded:
+                grounded[answer] = ungrounded_numbers(answer, source, block.text)
+            return grounded[answer]
+
         def judge(answer: str) -> list[Finding]:
-            failing, _ = self.grounding.split(lambda: ungrounded_numbers(answer, source, block.text))
+            failing, _ = self.grounding.split(lambda: ground(answer))
             found = set(validate_section(block.text, answer)) | set(failing)
             return sorted(found, key=lambda finding: (finding.line, finding.rule, finding.message))
 
@@ -247,7 +249,7 @@ class Pipeline:
             return Outcome(block.title, Status.FAILED, block.text, conversation.attempts, last.findings,
                            conversation.usage, refusal=last.refusal)
         self._emit(Event(block.title, Status.FILLED, conversation.attempts, (), conversation.usage))
-        _, warnings = self.grounding.split(lambda: ungrounded_numbers(last.answer, source, block.text))
+        _, warnings = self.grounding.split(lambda: ground(last.answer))
         return Outcome(block.title, Status.FILLED, _fit(last.answer, block.text), conversation.attempts, [],
                        conversation.usage, warnings)
 

@@ -7,7 +7,7 @@ import re
 from urllib.parse import unquote
 
 from ..findings import SHORTCODE, UNSAFE_HTML, UNSAFE_LINK, Finding, quote
-from ..post.markdown import angle_tags, parse
+from ..post.markdown import angle_tags, parse, split_lines
 from ..post.placeholders import is_slot
 
 _SHORTCODE = re.compile(r"\{\{\s*([<%])\s*(/\*)?\s*/?\s*([^\s<>%{}*/]*)")
@@ -23,7 +23,9 @@ def _unsafe_url(url: str) -> bool:
 def shortcodes(text: str) -> list[tuple[int, str]]:
     """Return (line, name) of every Hugo shortcode call; Hugo runs them even inside code blocks."""
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Markdown's line breaks (\n, \r\n, \r), as the rest of the validator counts lines; str.splitlines would
+    # also break at U+2028 and form feeds and put the finding on a later line than the reader sees it.
+    for number, line in enumerate(split_lines(text), start=1):
         for match in _SHORTCODE.finditer(line):
             if match.group(2):  # {{</* name */>}} is Hugo's escape: it renders as text
                 continue
