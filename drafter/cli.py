@@ -265,6 +265,11 @@ def new(
                 display.close()
         except DrafterError as error:
             _fail(error)
+    _report_new(result, price, settings.model, replayed=replay is not None)
+
+
+def _report_new(result, price, model: str, *, replayed: bool) -> None:
+    """What `drafter new` did, on stderr: the file, the totals, warnings and failures; exit 1 if a section failed."""
     draft = result.draft
     usage = draft.usage
     typer.echo(f"Wrote {result.path}", err=True)
@@ -273,7 +278,7 @@ def new(
                    f"{result.replaced_title!r} (title_from_name = false in drafter.toml keeps it)", err=True)
     typer.echo(f"{len(draft.filled)} section(s) filled, {draft.attempts} request(s), "
                f"{usage.prompt_tokens} tokens in ({usage.cached_tokens} cached), {usage.completion_tokens} out, "
-               f"{'replayed: no cost' if replay else 'cost ' + _cost_note(price, usage, settings.model)}", err=True)
+               f"{'replayed: no cost' if replayed else 'cost ' + _cost_note(price, usage, model)}", err=True)
     for outcome in draft.outcomes:
         for finding in outcome.warnings:
             typer.echo(f"  {outcome.label}: warning: {finding}", err=True)
@@ -515,15 +520,12 @@ def regen(
         return
     failures = result.failed
     if failures:
-        from .errors import SectionsFailed
+        from .errors import RegenFailed
 
         for outcome in failures:
             for finding in outcome.findings:
                 typer.echo(f"  {outcome.label}: {finding}", err=True)
-        error = SectionsFailed(str(draft), {o.label: [str(f) for f in o.findings] for o in failures})
-        typer.echo(f"Error: {draft} is unchanged: {len(failures)} section(s) still failed validation: "
-                   f"{', '.join(error.failures)}; try --hint or more --max-attempts", err=True)
-        raise typer.Exit(1)
+        _fail(RegenFailed(str(draft), {o.label: [str(f) for f in o.findings] for o in failures}))
     if diff:
         typer.echo(result.diff, nl=False)
         return

@@ -275,6 +275,18 @@ class SectionsFailed(DrafterError):
         )
 
 
+class RegenFailed(DrafterError):
+    """A regenerated section still failed validation after the allowed attempts; the draft was left as it was."""
+
+    exit_code = 1
+
+    def __init__(self, path: str, failures: dict[str, Iterable[str]]) -> None:
+        self.path = path
+        self.failures = {name: list(findings) for name, findings in failures.items()}
+        super().__init__(f"{path} is unchanged: {len(self.failures)} section(s) still failed validation: "
+                         f"{', '.join(self.failures)}; try --hint or more --max-attempts")
+
+
 # drafter batch
 
 class BatchNotFound(DrafterError):

@@ -252,7 +252,7 @@ class SourceIndex:
         if quantity.unit == "percent":  # 95.2% for a source's 0.952
             readings.append((quantity.value / 100, "fraction"))
         elif quantity.unit is None or quantity.unit in _METRICS:
-            if 0 < quantity.value < 1:  # 0.952 for a source's 95.2%
+            if 0 < quantity.value <= 1:  # 0.952 for a source's 95.2%, 1.0 for its 100%
                 readings.append((quantity.value * 100, "of-percent"))
         compatible = None
         for value, unit in readings:

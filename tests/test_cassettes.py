@@ -73,7 +73,8 @@ def test_the_player_checks_the_paper_and_answers_repeats_in_order(tmp_path):
     assert player.feed_for(parse_id("1706.03762")).status == 200
     with pytest.raises(CassetteError) as error:
         player.feed_for(parse_id("2106.09685"))
-    assert str(error.value) == f"cassette {path}: was recorded for 1706.03762, not 2106.09685"
+    assert str(error.value) == (f"cassette {path}: was recorded for 1706.03762, not 2106.09685; it was recorded by "
+                                f"drafter regen: replay it with drafter regen DRAFT SECTION --replay {path}")  # no facts asked
     assert [player.complete(request()).content for _ in range(2)] == ["one", "two"]
     with pytest.raises(ReplayMiss) as miss:
         player.complete(request())

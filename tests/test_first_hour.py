@@ -203,6 +203,43 @@ def test_a_group_without_a_command_still_shows_its_help(args):
     assert result.exit_code == 2 and "Usage: drafter" in result.output and "Commands" in result.output
 
 
+REGEN_TAPE = Path(__file__).resolve().parents[1] / "cassettes" / "regen-1706.03762.yaml"
+
+
+@pytest.mark.parametrize(("toml", "env_model"), [
+    ('source = "abstract"\n', None),
+    ('model = "llama3.1"\nsource = "abstract"\n', "other-model"),
+], ids=["the site shows the abstract", "the site and the environment name other models"])
+def test_the_shipped_replay_works_whatever_the_site_says(env, tmp_path, monkeypatch, no_network, toml, env_model):
+    """Regression: in a site whose drafter.toml says source = "abstract", the README's offline demo failed with
+    a replay miss: a replay took the recorded model but not the recorded source."""
+    site = make_site(tmp_path / "blog", toml)
+    monkeypatch.chdir(site)
+    if env_model:
+        monkeypatch.setenv("DRAFTER_MODEL", env_model)
+    result = drafter("new", "1706.03762", "--replay", str(TAPE), "-o", "demo.md")
+    assert result.exit_code == 0, result.output
+    assert "source" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "message"), [
+    (["new", "1706.03762v7", "--replay", str(REGEN_TAPE), "-o", "x.md"],
+     f"Error: cassette {REGEN_TAPE}: was recorded by drafter regen, not drafter new; replay it with drafter regen"),
+    (["new", "1706.03762", "--replay", str(REGEN_TAPE), "-o", "x.md"],
+     f"Error: cassette {REGEN_TAPE}: was recorded by drafter regen, not drafter new; replay it with drafter regen"),
+    (["new", "2106.09685", "--replay", str(TAPE), "-o", "x.md"],
+     f"Error: cassette {TAPE}: was recorded for 1706.03762, not 2106.09685; replay it with the ID 1706.03762"),
+], ids=["a regen cassette given to new", "...under the ID regen recorded", "another paper's cassette"])
+def test_a_cassette_for_another_command_or_paper_says_how_to_replay_it(env, tmp_path, monkeypatch, no_network,
+                                                                        command, message):
+    """Regression: a regen cassette given to `new` said "was recorded for 1706.03762v7, not 1706.03762"; doing as
+    told then failed on a missing facts exchange, since cassettes did not say which command made them."""
+    monkeypatch.chdir(tmp_path)
+    result = drafter(*command)
+    assert (result.exit_code, result.stderr.strip()) == (2, message)
+    assert not (tmp_path / "x.md").exists()
+
+
 # -- item 13: help a person can read --------------------------------------------------------------
 
 COMMANDS = [["new"], ["check"], ["regen"], ["batch"], ["sections"], ["archetype", "show"], ["archetype", "inspect"], ["cache", "clear"], ["init"]]

@@ -3,6 +3,7 @@ together), where the source states them, and that the real model's answers pass 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -57,6 +58,10 @@ GROUNDING = [
     ("reaches 95.2% accuracy", "Its accuracy is 95.2.", True),
     ("reaches 95.2% accuracy", "It scores 0.962 accuracy.", False),
     ("an accuracy of 0.25", "It reaches 26% accuracy.", False),
+    # both ways at the top of the range too (a mutant showed 100% grounded 1.0 but 1.0 not 100%)
+    ("reaches 100% accuracy", "Its accuracy is 1.0.", True),
+    ("an accuracy of 1.0", "It reaches 100% accuracy.", True),
+    ("reaches 100 BLEU", "Its accuracy is 1.0.", False),
     # units compared: "3 times" does not ground "3%", "12 hours" does not ground "12 days"
     ("memory reduced by 3 times", "Memory drops by 3%.", False),
     ("memory reduced by 3%", "Memory drops 3 times.", False),
@@ -121,6 +126,9 @@ GROUNDING = [
     # a timestamp states its year, not its parts
     ("2017-06-12T17:57:34Z", "It appeared in 2017.", True),
     ("2017-06-12T17:57:34Z", "It appeared on 12 June.", False),
+    # a link's target is blanked to a space: a figure that is the link's text keeps its scale and its unit
+    ("GPT-3 with 175 billion parameters", "It has [175B](https://arxiv.org/abs/2005.14165) parameters.", True),
+    ("GPT-3 with 175 billion parameters", "It has [175M](https://arxiv.org/abs/2005.14165) parameters.", False),
 ]
 
 
@@ -214,11 +222,25 @@ def test_evidence_names_metadata_and_facts() -> None:
     ("# Intro\n\nText.\n\n## 5.2 Hardware\nWe trained\non 8 GPUs.", "5.2 Hardware", "We trained on 8 GPUs."),
     ("## Table 3\n\n| Hardware | 8 GPUs |\n| Time | 12 hours |", "Table 3", "Hardware | 8 GPUs"),  # a row is a sentence
     ("## Setup\n\nWe used 8 GPUs\n\nThen more text.", "Setup", "We used 8 GPUs"),  # a paragraph ends a sentence
+    # a LaTeX comment is blanked to spaces, not shown (a mutant that filled it with other text survived)
+    ("We trained on 8 GPUs % P100s in the draft\nfor 3 days. Then we stopped.", "the paper", "We trained on 8 GPUs for 3 days."),
 ])
 def test_evidence_reads_the_sentence_in_its_paragraph(source: str, section: str, sentence: str) -> None:
     """The sentence comes from its paragraph, lines joined and below its heading; no heading: "the paper"."""
     (found,) = grounding.evidence("## Results\n\nIt used 8 GPUs.\n", source, SKELETON)
     assert (found.stated.section, found.stated.sentence) == (section, sentence)
+
+
+@pytest.mark.parametrize(("changes", "paragraphs"), [
+    ({}, ["# Metadata", PAPER.title, ", ".join(PAPER.author_names), PAPER.published, PAPER.updated, PAPER.comment,
+          "2106.09685v2", "2106.09685", "# Abstract", PAPER.abstract]),
+    ({"comment": None, "journal_ref": "NeurIPS 2021", "doi": "10.48550/arXiv.2106.09685"},
+     ["# Metadata", PAPER.title, ", ".join(PAPER.author_names), PAPER.published, PAPER.updated, "NeurIPS 2021",
+      "2106.09685v2", "2106.09685", "10.48550/arXiv.2106.09685", "# Abstract", PAPER.abstract]),
+], ids=["no journal reference, no DOI", "no comment"])
+def test_the_source_has_a_paragraph_for_each_field_the_paper_has(changes: dict, paragraphs: list[str]) -> None:
+    """A missing comment, journal reference or DOI adds no paragraph (a mutant writing text for a missing DOI survived)."""
+    assert grounding.paper_source(dataclasses.replace(PAPER, **changes)).split("\n\n") == paragraphs
 
 
 def test_a_long_statement_is_cut_around_the_figure() -> None:

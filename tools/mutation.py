@@ -40,11 +40,13 @@ REPO = Path(__file__).resolve().parents[1]
 # test files that exercise it (those that exist at the commit are used).
 MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "validate": (("drafter/validate", "drafter/validate.py"),
-                 ("test_validate.py", "test_check.py", "test_corpus.py", "test_reask.py", "test_regressions.py")),
+                 ("test_validate.py", "test_validate_survivors.py", "test_chatter.py", "test_render.py", "test_check.py", "test_corpus.py",
+                  "test_reask.py", "test_regressions.py")),
     "grounding": (("drafter/grounding.py",),
                   ("test_grounding.py", "test_validate.py", "test_check.py", "test_regressions.py")),
     "sections": (("drafter/post", "drafter/sections.py"),
-                 ("test_parts.py", "test_post.py", "test_sections.py", "test_regen.py", "test_validate.py", "test_regressions.py")),
+                 ("test_parts.py", "test_post.py", "test_sections.py", "test_splicing.py", "test_regen.py", "test_validate.py",
+                  "test_validate_survivors.py", "test_regressions.py")),
     "splicing": (("drafter/post/pairing.py", "drafter/pairing.py", "drafter/regen.py"), ("test_splicing.py", "test_regen.py", "test_regressions.py")),
     "cassettes": (("drafter/chat/cassette.py", "drafter/cassette.py"),
                   ("test_new.py", "test_regen.py", "test_parts.py", "test_chat.py", "test_cassette.py")),
@@ -101,6 +103,30 @@ def configure(folder: Path, sources: list[str], tests: list[str]) -> None:
              "use_git_change_detection = false\n")
     pyproject = folder / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + table, encoding="utf-8")
+    conftest = folder / "tests" / "conftest.py"
+    if conftest.exists():
+        conftest.write_text(conftest.read_text(encoding="utf-8") + FRESH_CACHES, encoding="utf-8")
+
+
+# mutmut runs a mutant against the tests its stats run saw calling the mutated function. drafter memoises the
+# scanner's parses and the grounding index per text, so a test whose text an earlier test (or a test module's
+# import, which mutmut's fork server runs once for all mutants) already parsed calls nothing: it is not mapped
+# to the scanner, and a mutant there meets an unmutated cached result. In the scratch copy only, every test
+# starts with those caches empty, so each test runs the code it judges.
+FRESH_CACHES = """
+
+@pytest.fixture(autouse=True)
+def _mutation_fresh_caches():
+    \"\"\"Added by tools/mutation.py: each test parses and indexes its own texts.\"\"\"
+    import importlib
+    for module, name in (("drafter.post.markdown", "forget"), ("drafter.grounding", "source_index")):
+        try:
+            target = getattr(importlib.import_module(module), name, None)
+        except ImportError:  # an older commit's layout
+            continue
+        if target is not None:
+            (getattr(target, "cache_clear", None) or target)()
+"""
 
 
 GENERATE = """

@@ -192,11 +192,26 @@ def _exchange(item: Any, number: int, where: str) -> Exchange:
 
 def recorded_model(path: Path) -> str | None:
     """The model a cassette was recorded with (None if it holds no exchange or cannot be read)."""
+    return recorded_settings(path).get("model")
+
+
+def recorded_settings(path: Path) -> dict[str, str]:
+    """The settings a replay must take from the cassette to send what was recorded: its model and `source`
+    (a cassette holds the paper's text when the run showed it to the model). Empty if it cannot be read."""
     try:
-        _, exchanges = load(path)
+        data = _read(path)
+        _, exchanges = _parse(data, path)
     except CassetteError:
-        return None
-    return exchanges[0].request.get("model") if exchanges else None
+        return {}
+    found = {"source": "full" if data.get("paper_text") is not None else "abstract"}
+    if exchanges and exchanges[0].request.get("model"):
+        found["model"] = exchanges[0].request["model"]
+    return found
+
+
+def made_by(exchanges: list[Exchange]) -> str:
+    """The command that recorded these exchanges: `new` asks for the facts first; `regen` never does."""
+    return "new" if any(exchange.label == "facts" for exchange in exchanges) or not exchanges else "regen"
 
 
 # -- the two clients -------------------------------------------------------------------------
@@ -248,8 +263,16 @@ class Player:
             raise CassetteError(str(self.path), "holds no arXiv response; record it with drafter new --record")
         recorded = _id_list(self.feed.url)
         if recorded not in (str(arxiv_id), arxiv_id.base):
-            raise CassetteError(str(self.path), f"was recorded for {recorded}, not {arxiv_id}")
+            hint = (f"; it was recorded by drafter regen: replay it with drafter regen DRAFT SECTION --replay {self.path}"
+                    if made_by(self.exchanges) == "regen" else f"; replay it with the ID {recorded}")
+            raise CassetteError(str(self.path), f"was recorded for {recorded}, not {arxiv_id}{hint}")
         return self.feed
+
+    def check_made_by(self, command: str) -> None:
+        """Refuse, before any request, a cassette another command recorded (its requests would never match)."""
+        if made_by(self.exchanges) != command:
+            raise CassetteError(str(self.path), f"was recorded by drafter {made_by(self.exchanges)}, not drafter "
+                                                f"{command}; replay it with drafter {made_by(self.exchanges)}")
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         """Return the recorded answer to this exact request, in recorded order for repeats."""

@@ -131,7 +131,7 @@ class NewRun:
         if self.options.output is not None:  # before any request (a dry run, which writes nothing, may name one)
             self._refuse_overwrite(absolute(self.options.output, self.options.cwd))
         self.session.on_event = on_event
-        client = self.session.open()
+        client = self.session.open("new")
         pipeline = self.session.pipeline(client)
         try:
             paper = self.session.paper(self.arxiv_id, keep=True)

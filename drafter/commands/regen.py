@@ -113,7 +113,7 @@ class RegenRun:
         if not self.targets and self._grounded:
             return RegenResult(self.draft.path, [], "", None, False)
         self.session.on_event = on_event
-        client = self.session.open()
+        client = self.session.open("regen")
         pipeline = self.session.pipeline(client, hint=self.options.hint)
         outcomes = []
         try:

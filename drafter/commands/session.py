@@ -60,11 +60,12 @@ class Session:
         if prompts is not None and not prompts.is_dir():  # before any request: a typo must not pass unnoticed
             raise ConfigError("--prompts", f"{prompts} is not a folder; name a folder of prompt templates "
                                            "(files named as in drafter's prompts/), or leave --prompts out")
-        if flags.get("model") is None and replay is not None:
-            # A replay answers as the recorded model unless --model says otherwise (DRAFTER_MODEL must not break a demo).
-            from ..chat.cassette import recorded_model
+        if replay is not None:
+            # A replay sends what was recorded: the recorded model and source, unless a flag says otherwise
+            # (DRAFTER_MODEL, or source = "abstract" in the site's drafter.toml, must not break a demo).
+            from ..chat.cassette import recorded_settings
 
-            flags = {**flags, "model": recorded_model(replay)}
+            flags = {**flags, **{key: value for key, value in recorded_settings(replay).items() if flags.get(key) is None}}
         if settings is None:
             self.site, self.settings = resolve_site(start, self.environ, flags)
         else:  # a caller that resolved them once for many runs (drafter batch)
@@ -94,13 +95,22 @@ class Session:
                                  self.site / ".drafter" / "prompts" if self.site else None) if p is not None]
         return PromptBook(overrides)
 
-    def open(self) -> ChatClient:
-        """The client this run asks: a cassette player or the endpoint, with the run's wrappers (chat.stack)."""
+    def open(self, command: str | None = None) -> ChatClient:
+        """The client this run asks: a cassette player or the endpoint, with the run's wrappers (chat.stack).
+
+        A cassette that `command` ("new", "regen") did not record is refused before any request.
+        """
         from ..chat.stack import ChatStack
 
         self.stack = ChatStack(self.settings, replay=absolute(self.sources.replay, self.cwd),
                                record=absolute(self.sources.record, self.cwd),
                                log=absolute(self.settings.log, self.cwd), on_retry=self._report_retry)
+        if command is not None and self.stack.player is not None:
+            try:
+                self.stack.player.check_made_by(command)
+            except CassetteError:
+                self.close()
+                raise
         return self.stack.client
 
     def _report_retry(self, label: str, reason: str, seconds: float) -> None:

@@ -91,8 +91,11 @@ def split_front_matter(text: str) -> tuple[str, str]:
         depth, in_string, escaped = 0, False, False
         for position, char in enumerate(text):
             if in_string:
-                escaped = not escaped and char == "\\"
-                if char == '"' and not escaped:
+                if escaped:  # the character after a backslash, an escaped quote included, is text
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
                     in_string = False
                 continue
             if char == '"':

@@ -285,7 +285,7 @@ def _inline_parts(text: str) -> tuple[tuple[Html, ...], tuple[Link, ...]]:
 
 def _code_block(token, zones: list[str]) -> CodeBlock:
     start, end = token.map
-    content_lines = token.content.count("\n")
+    content_lines = len(split_lines(token.content))  # the last line of an open fence at the text's end has no "\n"
     if token.type == "code_block":
         for number in range(start, end):
             zones[number] = "code"

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one hyphen is enough
 SLOT = re.compile(r"(?<![!\\\]])\[(?!\^)([^\[\]\n]+)\](?![(\[])")
 _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 _TASK_BOX = re.compile(r"^[ xX]$")
+# What is left between brackets holding only masked math or code: `[$0$, $1$]` is an interval, not a slot.
+_ONLY_SEPARATORS = re.compile(r"^[\s,;:]*$")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 SAMPLE_IDENTIFIER = re.compile(r"\b(ModelName|MyModel|YourModel|[a-z]+\d+)\b")
@@ -34,7 +36,8 @@ def bracket_slots(line: str) -> list[str]:
     if _LINK_DEFINITION.match(line) and "://" in line:
         return []
     visible = _INLINE_MATH.sub(" ", _INLINE_CODE.sub(" ", line))
-    return [match.group(0) for match in SLOT.finditer(visible) if not _TASK_BOX.match(match.group(1))]
+    return [match.group(0) for match in SLOT.finditer(visible)
+            if not _TASK_BOX.match(match.group(1)) and not _ONLY_SEPARATORS.match(match.group(1))]
 
 
 def has_placeholders(text: str) -> bool:
