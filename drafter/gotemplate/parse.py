@@ -102,7 +102,7 @@ class Parser:
 
     # grammar --------------------------------------------------------------------------------
     def parse(self) -> ListNode:
-X
+        """The whole template as one list node (Go's Tree.parse; {{define}}, {{template}} and {{block}} are unsupported)."""
         root = ListNode(0, [])
         while self.peek().typ != T_EOF:
             node = self.text_or_action()
