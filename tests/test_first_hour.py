@@ -164,8 +164,7 @@ def test_a_draft_with_a_byte_order_mark_is_the_same_draft(demo_draft, no_network
 
 @pytest.mark.parametrize(("args", "line"), [
     (["new", "1706.03762", "--concurrency", "abc"],
-     "Error: Invalid value for '--concurrency': Input should be a valid integer, unable to parse string as an integer; "
-     "see `drafter new -h`"),
+     "Error: Invalid value for '--concurrency': 'abc' is not a valid int; see `drafter new -h`"),  # typer 0.28's words
     (["new"], "Error: Missing argument 'ARXIV_ID'; see `drafter new -h`"),
     (["check"], "Error: Missing argument 'DRAFT'; see `drafter check -h`"),
     (["regen", "x.md", "--bogus"], "Error: No such option: --bogus; see `drafter regen -h`"),
