@@ -452,8 +452,9 @@ def ungrounded_numbers(answer: str, source: str, skeleton: str) -> list[Finding]
                 continue
             if index.find(quantity) is None:
                 findings.append(Finding(number, UNGROUNDED_NUMBER,
-                                        f"the number {quantity.written!r} does not appear in the paper text you were given; "
-                                        "remove it, or use only figures the paper states (write that it is not reported otherwise)"))
+                                        # Read by the model on a re-ask and by a person in check: words for both.
+                                        f"the number {quantity.written!r} does not appear in the paper; remove it, or "
+                                        "use only figures the paper states (write that it is not reported otherwise)"))
     return findings
 
 

@@ -18,30 +18,16 @@ from answers import DefectiveOnce
 from drafter.arxiv import api
 from drafter.cli import app
 from fakebatch import run_batch
+from fakeclock import FakeClock
 
 runner = CliRunner()
 PAPERS = ("1706.03762", "1605.08386", "astro-ph/0601001")
 
 
-class SpacingClock:
-    """A clock an arXiv limiter sleeps on: each sleep is recorded and moves the clock on, so no test waits 3 s."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-
 @pytest.fixture(autouse=True)
-def spacing(monkeypatch) -> dict[str, SpacingClock]:
+def spacing(monkeypatch) -> dict[str, FakeClock]:
     """arXiv's process-wide limiters (the CLI's), each service on a clock of its own that never waits."""
-    clocks = {service: SpacingClock() for service in ("api", "html", "e-print")}
+    clocks = {service: FakeClock() for service in ("api", "html", "e-print")}
     for service, clock in clocks.items():
         monkeypatch.setitem(api._SHARED, service, api.RateLimiter(clock=clock, sleep=clock.sleep))
     return clocks

@@ -69,9 +69,9 @@ def test_an_invented_number_fails_the_check(env, tmp_path):
     line = invent(draft)
     result = runner.invoke(app, ["check", str(draft)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '777 GPUs' does not appear in the paper "
-                                          "text you were given; remove it, or use only figures the paper states (write that "
-                                          "it is not reported otherwise)"]
+    assert result.stdout.splitlines() == [f"{draft}:{line}: ungrounded-number: the number '777 GPUs' does not appear in the "
+                                          "paper; remove it, or use only figures the paper states (write that it is not "
+                                          "reported otherwise)"]
 
 
 def test_grounding_warn_prints_but_passes(env, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FULLTEXT_FILES, ArxivServer, pack_source
+from fakeclock import FakeClock
 from drafter.arxiv import fulltext, html, latex
 from drafter.arxiv.api import RateLimiter
 from drafter.arxiv.text import APPENDIX, BIBLIOGRAPHY, BODY, RELATED, PaperText, Section, estimate_tokens, fit
@@ -311,19 +312,6 @@ def test_endpoints_must_be_http(variable: str, value: str) -> None:
 # ---------------------------------------------------------------- rate limiter
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-
 @pytest.mark.parametrize(("gaps", "slept"), [
     ([0.0, 0.0, 0.0], [3.0, 3.0]),  # three papers at once: 3 s apart
     ([0.0, 1.0, 5.0], [2.0]),  # the second came 1 s after the first; the third needs no wait
@@ -331,7 +319,7 @@ class FakeClock:
 ])
 def test_rate_limiter_keeps_three_seconds_between_requests(gaps: list[float], slept: list[float]) -> None:
     """Requests to one service start at least 3 s apart; the first never waits (the clock is injected)."""
-    clock = FakeClock()
+    clock = FakeClock(start=100.0)
     limiter = RateLimiter(3.0, clock=clock, sleep=clock.sleep)
     for gap in gaps:
         clock.now += gap

@@ -33,15 +33,18 @@ class Evaluator:
 
     # helpers ----------------------------------------------------------------------------------
     def at(self, node: Any) -> None:
+        """Remember the node being evaluated, for the position in an error (Go's state.at)."""
         self.pos = node.pos
 
     def var_value(self, name: str) -> Any:
+        """The value of the innermost variable `name` in scope (Go's state.varValue)."""
         for entry in reversed(self.vars):
             if entry[0] == name:
                 return entry[1]
         raise TemplateError(f"undefined variable: {name}")
 
     def set_var(self, name: str, value: Any) -> None:
+        """Assign to the innermost variable `name` in scope, as `$x = ...` does (Go's state.setVar)."""
         for entry in reversed(self.vars):
             if entry[0] == name:
                 entry[1] = value
@@ -50,6 +53,7 @@ class Evaluator:
 
     # walking ----------------------------------------------------------------------------------
     def walk(self, dot: Any, node: Any) -> None:
+        """Execute one node with `dot` as the cursor, appending its output (Go's state.walk)."""
         self.at(node)
         if isinstance(node, Text):
             self.out.append(node.text)
@@ -71,6 +75,7 @@ class Evaluator:
             raise Continue()
 
     def walk_if_or_with(self, dot: Any, node: Control) -> None:
+        """Execute {{if}} or {{with}}: the list when the pipeline is true, else the else branch."""
         mark = len(self.vars)
         try:
             value = self.eval_pipeline(dot, node.pipe)
@@ -82,6 +87,7 @@ class Evaluator:
             del self.vars[mark:]
 
     def walk_range(self, dot: Any, node: Control) -> None:
+        """Execute {{range}} over a slice, a map (in key order) or an integer, with {{break}} and {{continue}}."""
         mark = len(self.vars)
         try:
             value = self.eval_pipeline(dot, node.pipe)
@@ -134,6 +140,7 @@ class Evaluator:
             del self.vars[mark:]
 
     def print_value(self, value: Any) -> None:
+        """Append a value as Go's fmt.Fprint would print it (`<no value>` for a missing key)."""
         if value is MISSING:
             self.out.append("<no value>")
             return
@@ -141,6 +148,7 @@ class Evaluator:
 
     # pipelines --------------------------------------------------------------------------------
     def eval_pipeline(self, dot: Any, pipe: Pipe) -> Any:
+        """Evaluate a pipeline, each command's value passed as the next one's final argument."""
         self.at(pipe)
         value: Any = NOARG
         for cmd in pipe.cmds:
@@ -156,6 +164,7 @@ class Evaluator:
         return value
 
     def eval_command(self, dot: Any, cmd: Command, final: Any) -> Any:
+        """Evaluate one command of a pipeline: a field, chain, function, variable or constant."""
         first = cmd.args[0]
         if isinstance(first, FieldNode):
             self.at(first)
@@ -184,10 +193,12 @@ class Evaluator:
         raise TemplateError(f"can't evaluate command {node_text(first)!r}")
 
     def not_a_function(self, args: list[Any], final: Any) -> None:
+        """Refuse arguments given to something that is not a function (Go's notAFunction)."""
         if len(args) > 1 or final is not NOARG:
             raise TemplateError(f"can't give argument to non-function {node_text(args[0])}")
 
     def ideal_constant(self, node: NumberNode) -> Any:
+        """A number literal as Go's untyped constant: an int, a float, a rune or a complex."""
         self.at(node)
         text = node.text
         is_hex_int = len(text) > 2 and text[0] == "0" and text[1] in "xX" and not any(c in text for c in "pP")
@@ -198,6 +209,7 @@ class Evaluator:
         raise TemplateError(f"{text} overflows int")
 
     def eval_chain(self, dot: Any, chain: ChainNode, args: list[Any], final: Any) -> Any:
+        """Evaluate a chained field access on a parenthesised value, `(pipeline).Field.Other`."""
         self.at(chain)
         if isinstance(chain.node, NilNode):
             raise TemplateError(f"indirection through explicit nil in {node_text(chain)}")
@@ -205,6 +217,7 @@ class Evaluator:
         return self.eval_field_chain(dot, receiver, chain, chain.fields, args, final)
 
     def eval_variable(self, dot: Any, node: VariableNode, args: list[Any], final: Any) -> Any:
+        """Evaluate `$x` and any fields after it, `$x.A.B`."""
         self.at(node)
         idents = node.ident
         value = self.var_value(idents[0])
@@ -216,11 +229,13 @@ class Evaluator:
     def eval_field_chain(
         self, dot: Any, receiver: Any, node: Any, ident: list[str], args: list[Any], final: Any
     ) -> Any:
+        """Follow `.A.B.C` from `receiver`, the last field getting the arguments."""
         for name in ident[:-1]:
             receiver = self.eval_field(dot, name, node, [], NOARG, receiver)
         return self.eval_field(dot, ident[-1], node, args, final, receiver)
 
     def eval_field(self, dot: Any, name: str, node: Any, args: list[Any], final: Any, receiver: Any) -> Any:
+        """One field or method of `receiver` (a map key, a struct field or a method), called with its arguments."""
         if receiver is MISSING:
             return MISSING
         has_args = len(args) > 1 or final is not NOARG
@@ -244,6 +259,7 @@ class Evaluator:
         raise TemplateError(f"can't evaluate field {name} in type {go_type_name(receiver)}")
 
     def eval_function(self, dot: Any, node: IdentNode, args: list[Any], final: Any) -> Any:
+        """Call the template function `node` names from the caller's function table."""
         self.at(node)
         fn = self.functions.get(node.name)
         if fn is None:  # pragma: no cover - the parser rejects unknown functions
@@ -251,6 +267,7 @@ class Evaluator:
         return self.call(dot, member_of(fn), node.name, args, final)
 
     def call(self, dot: Any, member: Member, name: str, args: list[Any], final: Any) -> Any:
+        """Call a function or method with its arguments checked against its parameter kinds (Go's evalCall)."""
         arg_nodes = args[1:]
         count = len(arg_nodes) + (0 if final is NOARG else 1)
         fixed = len(member.params)
@@ -287,6 +304,7 @@ class Evaluator:
             raise TemplateError(f"error calling {name}: {failure.message}") from None
 
     def validate(self, value: Any, kind: str) -> Any:
+        """Check an argument's value against the parameter kind the function takes (Go's validateType)."""
         if kind == "raw":
             return value
         if value is MISSING:
@@ -300,6 +318,7 @@ class Evaluator:
         return value
 
     def eval_arg(self, dot: Any, node: Any, kind: str) -> Any:
+        """Evaluate one argument node for a parameter of `kind` (Go's evalArg)."""
         self.at(node)
         if isinstance(node, DotNode):
             return self.validate(dot, kind)

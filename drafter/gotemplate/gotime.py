@@ -273,6 +273,7 @@ class GoTime(GoObject):
         return text
 
     def string(self) -> str:
+        """The time as Go's Time.String prints it (`2006-01-02 15:04:05.999999999 -0700 MST`)."""
         if self.monotonic:
             # Go appends the monotonic clock reading ("m=+0.05"), which no renderer can reproduce.
             raise Unsupported("printing now without .Format")
@@ -296,6 +297,7 @@ class GoTime(GoObject):
         return math.floor(self.dt.timestamp())
 
     def member(self, name: str) -> Member | None:
+        """The method of time.Time a template may call by `name` (Format, Year, Unix, ...), or None."""
         dt = self.dt
         members: dict[str, Callable[[], Member]] = {
             "Format": lambda: method(self.format, "string"),

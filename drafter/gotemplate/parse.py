@@ -61,40 +61,48 @@ class Parser:
 
     # token cursor ---------------------------------------------------------------------------
     def next(self) -> Item:
+        """The next item, consumed (EOF stays EOF)."""
         item = self.items[self.i]
         if item.typ != T_EOF:
             self.i += 1
         return item
 
     def backup(self, count: int = 1) -> None:
+        """Give back the last `count` items, to be read again."""
         self.i -= count
 
     def peek(self) -> Item:
+        """The next item, not consumed."""
         return self.items[self.i]
 
     def next_non_space(self) -> Item:
+        """The next item that is not a space, consumed."""
         while True:
             item = self.next()
             if item.typ != T_SPACE:
                 return item
 
     def peek_non_space(self) -> Item:
+        """The next item that is not a space, not consumed."""
         item = self.next_non_space()
         if item.typ != T_EOF:
             self.backup()
         return item
 
     def expect(self, typ: str, context: str) -> Item:
+        """The next non-space item, which must be of type `typ`, else an error naming `context`."""
         item = self.next_non_space()
         if item.typ != typ:
             self.unexpected(item, context)
         return item
 
     def unexpected(self, item: Item, context: str) -> None:
+        """Raise the error for an item that cannot stand where it is."""
         raise TemplateError(f"unexpected {item.describe()} in {context}", item.pos)
 
     # grammar --------------------------------------------------------------------------------
     def parse(self) -> ListNode:
+        """The whole template as one list node (Go's Tree.parse; {{define}}, {{template}} and {{block}} are unsupported)."""
         root = ListNode(0, [])
         while self.peek().typ != T_EOF:
             node = self.text_or_action()
@@ -107,6 +115,7 @@ class Parser:
         return root
 
     def item_list(self) -> tuple[ListNode, Any]:
+        """Nodes up to an {{end}} or {{else}}, and the item that ended them (Go's itemList)."""
         lst = ListNode(self.peek_non_space().pos, [])
         while self.peek_non_space().typ != T_EOF:
             node = self.text_or_action()
@@ -117,6 +126,7 @@ class Parser:
         raise TemplateError("unexpected EOF", self.peek().pos)
 
     def text_or_action(self) -> Any:
+        """One text, comment or action node (Go's textOrAction)."""
         item = self.next_non_space()
         if item.typ == T_TEXT:
             return Text(item.pos, item.val)
@@ -128,6 +138,7 @@ class Parser:
         return None
 
     def action(self) -> Any:
+        """The node of one {{...}}: a control keyword's, or a pipeline to print (Go's action)."""
         item = self.next_non_space()
         typ = item.typ
         if typ == KEYWORDS["else"]:
@@ -154,6 +165,7 @@ class Parser:
         return Action(pos, self.pipeline("command", T_RIGHT_DELIM))
 
     def else_control(self) -> ElseNode:
+        """An {{else}}, or the `else if` / `else with` shorthand for a nested control."""
         peek = self.peek_non_space()
         if peek.typ in (KEYWORDS["if"], KEYWORDS["with"]):
             # "{{else if x}}" is "{{else}}{{if x}}...{{end}}" sharing the final {{end}}.
@@ -162,6 +174,7 @@ class Parser:
         return ElseNode(item.pos)
 
     def control(self, kind: str, pos: int) -> Control:
+        """The pipeline, list and else list of {{if}}, {{range}} or {{with}}, its variables scoped to it."""
         mark = len(self.vars)
         try:
             pipe = self.pipeline(kind, T_RIGHT_DELIM)
@@ -184,6 +197,7 @@ class Parser:
             del self.vars[mark:]
 
     def pipeline(self, context: str, end: str) -> Pipe:
+        """A pipeline up to `end`, with its variable declarations (Go's pipeline)."""
         pipe = Pipe(self.peek_non_space().pos, [], False, [])
         while True:
             var = self.peek_non_space()
@@ -234,6 +248,7 @@ class Parser:
                 self.unexpected(item, context)
 
     def check_pipeline(self, pipe: Pipe, context: str, item: Item) -> None:
+        """Refuse an empty pipeline, or a non-command after the first stage of a pipe."""
         if not pipe.cmds:
             raise TemplateError(f"missing value for {context}", item.pos)
         for index, cmd in enumerate(pipe.cmds[1:], start=2):
@@ -241,6 +256,7 @@ class Parser:
                 raise TemplateError(f"non executable command in pipeline stage {index}", cmd.pos)
 
     def command(self) -> Command:
+        """One command: operands up to a pipe, a right delimiter or a right paren (Go's command)."""
         cmd = Command(self.peek_non_space().pos, [])
         while True:
             self.peek_non_space()
@@ -260,6 +276,7 @@ class Parser:
         return cmd
 
     def operand(self) -> Any:
+        """A term with any field chain after it, `x.Field` (Go's operand)."""
         node = self.term()
         if node is None:
             return None
@@ -278,6 +295,7 @@ class Parser:
         return node
 
     def term(self) -> Any:
+        """A literal, a function name, dot, nil, a variable or a parenthesised pipeline (Go's term)."""
         item = self.next_non_space()
         typ = item.typ
         if typ == T_IDENT:

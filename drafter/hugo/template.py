@@ -24,11 +24,13 @@ class _LanguageObject(GoObject):
         self.lang = lang
 
     def member(self, name: str) -> Member | None:
+        """A field or method of the archetype's data that `name` names (.Date, .Name, .Type, .Site, ...), or None."""
         if name == "Lang":
             return method(lambda: self.lang)
         return None
 
     def string(self) -> str:
+        """The data as Go prints it: the promoted String method of its source.File."""
         return self.lang
 
 
@@ -47,6 +49,7 @@ class _SiteObject(GoObject):
         self.data = to_plain(site.data)
 
     def member(self, name: str) -> Member | None:
+        """A field or method of the archetype's data that `name` names (.Date, .Name, .Type, .Site, ...), or None."""
         values = {
             "Title": lambda: self.site.title,
             "BaseURL": lambda: self.site.base_url,
@@ -85,6 +88,7 @@ class _FileObject(GoObject):
         self.section = context.section
 
     def member(self, name: str) -> Member | None:
+        """A field or method of the archetype's data that `name` names (.Date, .Name, .Type, .Site, ...), or None."""
         values = {
             "Path": self.path,
             "Dir": self.dir,
@@ -106,6 +110,7 @@ class _FileObject(GoObject):
         return None
 
     def string(self) -> str:
+        """The data as Go prints it: the promoted String method of its source.File."""
         return self.base
 
 
@@ -119,6 +124,7 @@ class _PageObject(GoObject):
         self.file = file
 
     def member(self, name: str) -> Member | None:
+        """A field or method of the archetype's data that `name` names (.Date, .Name, .Type, .Site, ...), or None."""
         section = self.context.section
         values = {
             "Kind": self.context.kind,
@@ -153,6 +159,7 @@ class ArchetypeData(GoObject):
         self.now = _now(context)  # what `now` returns: the moment of the run, on the monotonic clock
 
     def member(self, name: str) -> Member | None:
+        """A field or method of the archetype's data that `name` names (.Date, .Name, .Type, .Site, ...), or None."""
         context = self.context
         if name == "Type":
             return field(context.content_type or context.section or "page")
@@ -169,6 +176,7 @@ class ArchetypeData(GoObject):
         return self.file.member(name)
 
     def string(self) -> str:
+        """The data as Go prints it: the promoted String method of its source.File."""
         # The embedded source.File's String method is promoted to the archetype data.
         return self.file.string()
 
