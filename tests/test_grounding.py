@@ -131,6 +131,7 @@ GROUNDING = [
     ("We trained on 8 GPUs. The vocabulary has 512 entries.", "It trained on 512 GPUs.", False),
     ("| Model | GPUs |\n|---|---|\n| Big | 512 |", "It trained on 512 GPUs.", True),
     ("| Model | Width |\n|---|---|\n| Big | 512 |", "It trained on 512 GPUs.", False),
+    ("| Model | GPUs |\n|---|---|\n| Big | 512 |\n\nMore text.", "It trained on 512 GPUs.", True),  # the row's own table
     ("| Model | Acc |\n|---|---|\n| Big | 95.2 |", "It reaches 95.2% accuracy.", False),
     ("| Model | Accuracy |\n|---|---|\n| Big | 95.2 |", "It reaches 95.2% accuracy.", True),
     ("It speeds training up by a factor of 3.", "It trains 3x faster.", True),
