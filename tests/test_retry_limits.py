@@ -304,3 +304,21 @@ def test_an_http_date_without_a_zone_is_gmt_on_a_machine_in_another_zone(monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_an_answer_without_a_finish_reason_counts_as_finished(server):
+    """Some OpenAI-compatible servers send `"finish_reason": null` with a whole answer: it is an answer (and
+    records as `stop`, the one finish a cassette accepts), not a fault to retry."""
+    server.fail_next("null_finish")
+    client, slept, retried = client_for(server)
+    response = client.complete(REQUEST)
+    client.close()
+    assert (response.content, response.finish_reason, slept, len(server.received)) == ("Hello.", "stop", [], 1)
+
+
+def test_the_clients_default_timeouts_are_the_settings_defaults():
+    """One owner for the defaults: a client built without timeouts waits as long as the settings would say."""
+    from drafter.settings import Settings
+
+    client = OpenAIChat(base_url="http://127.0.0.1:9/v1")
+    assert client._timeouts == (Settings().connect_timeout, Settings().read_timeout)

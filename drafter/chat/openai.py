@@ -33,7 +33,7 @@ class TransientFault(Exception):
 
 def needs_api_key(base_url: str) -> bool:
     """Tell whether an endpoint is OpenAI's own, which refuses requests without a key."""
-    return base_url.rstrip("/").startswith(("https://api.openai.com", "http://api.openai.com"))
+    return base_url.startswith(("https://api.openai.com", "http://api.openai.com"))
 
 
 class _WaitRetryAfter:
