@@ -274,6 +274,12 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 elif fault.kind == "null_finish":  # llama.cpp-style servers have answered "finish_reason": null
                     finish_reason = None
             answer = server.completion_body(body, finish_reason)
+            if fault is not None and fault.kind == "no_choices":
+                answer["choices"] = []
+            elif fault is not None and fault.kind == "no_usage":
+                del answer["usage"]
+            elif fault is not None and fault.kind == "null_content":
+                answer["choices"][0]["message"]["content"] = None
             self._release()
             self._send(200, answer)
 
