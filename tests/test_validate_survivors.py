@@ -1,6 +1,6 @@
 """Findings of one section, exactly: line, rule and message, for the cases mutation testing showed no test held.
 
-Each row is a mutant of `drafter/validate/` that survived `tools/mutation.py --module validate` (seed 0): the
+Each row is a mutant of `drafter/validate/` that survived `tools/mutation.py --module validate` (seeds 0 and 1): the
 finding it changes (a line number, a word of the message, a finding added or lost) is written out in full,
 so putting the mutant back makes its row fail. The message is what the user and the re-asked model read.
 """
@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 
 from drafter.validate import validate_section
+from drafter.validate.front_matter import front_matter_placeholders
+from drafter.validate.integrity import table_headers
+from drafter.validate.toc import check_toc_links
 
 SKELETON = "## Results\n\n[Results text]\n"
 BEFORE_HEADING = "text before the heading; start the answer with the line ## Results"
@@ -60,6 +63,23 @@ FINDINGS = [
      '## Results\n\n{{< figure src="a.png" >}}\n\n{{< youtube x >}}\n',
      [(5, "shortcode", "the Hugo shortcode {{< youtube >}} is not in the archetype; remove it (Hugo would run it when building the site)")]),
     ("the archetype's shortcode kept", '## Results\n\n{{< figure src="a.png" >}}\n', '## Results\n\n{{< figure src="b.png" >}}\n', []),
+    # --- seed 1 survivors ---
+    # check_placeholders: a TODO the archetype has is still left in prose (only code may keep the archetype's TODO)
+    ("the archetype's TODO, in prose and in code", "## Results\n\nTODO: results\n\n```python\nx = 1  # TODO\n```\n",
+     "## Results\n\nTODO: results\n\n```python\nx = 1  # TODO\n```\n",
+     [(3, "placeholder", "the marker TODO is left; write the missing content, or say the paper does not report it")]),
+    # check_rendering: the open comment's message as written
+    ("an HTML comment never closed", SKELETON, "## Results\n\n<!-- a note\n\nIt works.\n",
+     [(3, "guidance-comment", "a guidance comment is left; replace it with the text it asks for"),
+      (3, "open-comment", "this HTML comment is never closed (no -->), so Hugo hides everything after it to the end of the "
+                          "page; close it with --> or remove it")]),
+    # _stray_tags: a tag the archetype allows does not end the search; a stray tag after it is still reported
+    ("a stray tag after an allowed one", "## Results\n\nUse <br> here.\n", "## Results\n\nUse <br> here, a<b and c>d.\n",
+     [(3, "stray-html", f"'<b and c>' {STRAY}")]),
+    # check_safety: the raw HTML's message names each tag of the line, quoted
+    ("raw HTML not in the archetype", SKELETON, "## Results\n\nIt <span>works</span>.\n",
+     [(3, "unsafe-html", "the raw HTML '<span>', '</span>' is not in the archetype; remove it and write plain Markdown "
+                         "(put literal markup in `backticks`)")]),
 ]
 
 
@@ -68,3 +88,49 @@ def test_a_sections_findings_exactly(case: str, skeleton: str, answer: str, expe
     """Guards the line, the rule and the text of each finding above (mutants of the chatter, heading, empty,
     placeholder, table, fence, stray-tag, nested-heading and shortcode rules survived every other test)."""
     assert [(f.line, f.rule, f.message) for f in validate_section(skeleton, answer)] == expected
+
+
+FRONT_MATTER_SLOT = 'the front matter still holds the placeholder {}; fill it in, or leave the value empty ("")'
+
+# (case, front matter, every finding as (line, rule, message))
+FRONT_MATTER = [
+    # an unquoted scalar value is read too, not only quoted strings
+    ("unquoted angle slot", "author: <Author>\n", [(1, "placeholder", FRONT_MATTER_SLOT.format("<Author>"))]),
+    # a one-item [bracket] value is a slot, not a YAML list to skip
+    ("unquoted bracket slot", "title: [Paper title]\n", [(1, "placeholder", FRONT_MATTER_SLOT.format("[Paper title]"))]),
+    ("a real list is no slot", "tags: [a, b]\n", []),
+]
+
+
+@pytest.mark.parametrize(("case", "front_matter", "expected"), FRONT_MATTER, ids=[row[0] for row in FRONT_MATTER])
+def test_front_matter_slots_exactly(case: str, front_matter: str, expected: list[tuple[int, str, str]]) -> None:
+    """Guards the unquoted front matter values: a `<slot>` or a one-item `[slot]` left unquoted is still found
+    (seed-1 mutants that dropped every unquoted value, or every bracket value, survived)."""
+    assert [(f.line, f.rule, f.message) for f in front_matter_placeholders(front_matter)] == expected
+
+
+TABLES = [
+    # a table whose header is the text's first line is still a table
+    ("header on line 1", "| a | b |\n|---|---|\n| 1 | 2 |\n", [(1, ("a", "b"))]),
+    ("header on line 3", "## T\n\n| A | B |\n|---|---|\n", [(3, ("a", "b"))]),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), TABLES, ids=[row[0] for row in TABLES])
+def test_table_headers_exactly(case: str, text: str, expected: list[tuple[int, tuple[str, ...]]]) -> None:
+    """Guards that the header row on the first line is read (a seed-1 mutant started the search at line 3)."""
+    assert table_headers(text) == expected
+
+
+TOC = [
+    ("a link to no heading", "## Intro\n\nSee [the method](#methd).\n\n## Method\n",
+     [(3, "toc-link", "the link [the method](#methd) points at no heading; the nearest heading id is #method. "
+                      "Hugo ids are the heading text in lower case, spaces as hyphens, punctuation dropped")]),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), TOC, ids=[row[0] for row in TOC])
+def test_toc_link_findings_exactly(case: str, text: str, expected: list[tuple[int, str, str]]) -> None:
+    """Guards the broken table-of-contents link's message, how Hugo makes ids included (a seed-1 mutant
+    upper-cased that sentence)."""
+    assert [(f.line, f.rule, f.message) for f in check_toc_links(text)] == expected
