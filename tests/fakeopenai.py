@@ -127,7 +127,7 @@ class FakeOpenAI:
                     return fault
         return None
 
-    def completion_body(self, body: dict[str, Any], finish_reason: str = "stop") -> dict[str, Any]:
+    def completion_body(self, body: dict[str, Any], finish_reason: str | None = "stop") -> dict[str, Any]:
         """The chat completion answering `body` (the chat endpoint's and each Batch API line's)."""
         content = self.responder(body)
         if finish_reason == "length":
@@ -271,7 +271,15 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     return
                 elif fault.kind == "length":
                     finish_reason = "length"
+                elif fault.kind == "null_finish":  # llama.cpp-style servers have answered "finish_reason": null
+                    finish_reason = None
             answer = server.completion_body(body, finish_reason)
+            if fault is not None and fault.kind == "no_choices":
+                answer["choices"] = []
+            elif fault is not None and fault.kind == "no_usage":
+                del answer["usage"]
+            elif fault is not None and fault.kind == "null_content":
+                answer["choices"][0]["message"]["content"] = None
             self._release()
             self._send(200, answer)
 

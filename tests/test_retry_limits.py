@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from drafter.chat.base import ChatRequest, Message
-from drafter.chat.openai import AdaptiveLimit, OpenAIChat, TransientFault, needs_api_key
-from drafter.errors import ConfigError, MissingApiKey, ModelUnavailable
+from drafter.chat.openai import AdaptiveLimit, OpenAIChat, TransientFault, _short, needs_api_key
+from drafter.errors import ClientClosed, ConfigError, MissingApiKey, ModelUnavailable
 from fakeopenai import FakeOpenAI
 
 REQUEST = ChatRequest(model="test-model", messages=(Message("user", "Say hello."),), label="## Conclusion")
@@ -304,3 +304,91 @@ def test_an_http_date_without_a_zone_is_gmt_on_a_machine_in_another_zone(monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_an_answer_without_a_finish_reason_counts_as_finished(server):
+    """Some OpenAI-compatible servers send `"finish_reason": null` with a whole answer: it is an answer (and
+    records as `stop`, the one finish a cassette accepts), not a fault to retry."""
+    server.fail_next("null_finish")
+    client, slept, retried = client_for(server)
+    response = client.complete(REQUEST)
+    client.close()
+    assert (response.content, response.finish_reason, slept, len(server.received)) == ("Hello.", "stop", [], 1)
+
+
+def test_the_clients_default_timeouts_are_the_settings_defaults():
+    """One owner for the defaults: a client built without timeouts waits as long as the settings would say."""
+    from drafter.settings import Settings
+
+    client = OpenAIChat(base_url="http://127.0.0.1:9/v1")
+    assert client._timeouts == (Settings().connect_timeout, Settings().read_timeout)
+
+
+@pytest.mark.parametrize(("kind", "reason"), [
+    ("rate_limit", "HTTP 429 rate limited"),
+    ("no_choices", "the answer had no choices"),
+], ids=["a rate limit", "an answer with no choices"])
+def test_a_retry_is_reported_with_its_reason(server, kind, reason):
+    server.fail_next(kind)
+    client, slept, retried = client_for(server)
+    assert client.complete(REQUEST).content == "Hello."
+    client.close()
+    assert retried == [("## Conclusion", reason, 1.0)]
+
+
+@pytest.mark.parametrize(("kind", "content", "usage"), [
+    ("no_usage", "Hello.", (0, 0, 0)),  # a server that sends no usage: nothing counted, not a crash
+    ("null_content", "", None),  # `"content": null`: an empty answer for the validator to reject, not a crash
+], ids=["no usage", "null content"])
+def test_an_answer_missing_a_part_is_read_as_empty(server, kind, content, usage):
+    server.fail_next(kind)
+    client, slept, _ = client_for(server)
+    response = client.complete(REQUEST)
+    client.close()
+    assert (response.content, slept) == (content, [])
+    if usage is not None:
+        assert (response.usage.prompt_tokens, response.usage.completion_tokens, response.usage.cached_tokens) == usage
+
+
+def test_a_refused_request_names_the_endpoint(server):
+    server.fail_next("status", status=400)
+    client, _, _ = client_for(server)
+    with pytest.raises(ModelUnavailable) as error:
+        client.complete(REQUEST)
+    client.close()
+    assert str(error.value).startswith(f"the model at {server.base_url} failed while writing ## Conclusion: HTTP 400: ")
+
+
+def test_a_request_after_close_is_refused_in_one_line_naming_the_section(server):
+    client, _, _ = client_for(server)
+    client.close()
+    with pytest.raises(ClientClosed) as error:
+        client.complete(REQUEST)
+    assert str(error.value) == (f"the model at {server.base_url} failed while writing ## Conclusion: the run was stopped; "
+                                "check --base-url, --model and your key, then run the same command again")
+    assert server.received == []
+
+
+def test_warming_up_a_client_that_is_built_starts_no_thread(server):
+    client, _, _ = client_for(server)
+    client.complete(REQUEST)  # builds the SDK client
+    client.warm_up()
+    assert client._warming is None
+    client.close()
+
+
+@pytest.mark.parametrize(("base_url", "sends"), [
+    ("https://api.openai.com/v1", True),
+    ("http://127.0.0.1:9/v1", False),
+])
+def test_the_cache_key_is_sent_to_openai_only_unless_told(base_url, sends):
+    assert OpenAIChat(base_url=base_url, api_key="sk-test")._send_cache_key is sends
+
+
+@pytest.mark.parametrize(("text", "limit", "shown"), [
+    ("abc", 3, "abc"),  # exactly the limit: whole
+    ("abcd", 3, "ab…"),
+    ("a  b\n c", 10, "a b c"),
+])
+def test_server_messages_are_cut_to_one_short_line(text, limit, shown):
+    assert _short(text, limit) == shown

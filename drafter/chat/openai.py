@@ -33,7 +33,7 @@ class TransientFault(Exception):
 
 def needs_api_key(base_url: str) -> bool:
     """Tell whether an endpoint is OpenAI's own, which refuses requests without a key."""
-    return base_url.rstrip("/").startswith(("https://api.openai.com", "http://api.openai.com"))
+    return base_url.startswith(("https://api.openai.com", "http://api.openai.com"))
 
 
 class _WaitRetryAfter:
@@ -166,9 +166,8 @@ class OpenAIChat:
     def _report_retry(self, request: ChatRequest, state: "tenacity.RetryCallState") -> None:
         if self._on_retry is None or state.outcome is None or state.next_action is None:
             return
-        fault = state.outcome.exception()
-        reason = fault.reason if isinstance(fault, TransientFault) else str(fault)
-        self._on_retry(request.label or "a request", reason, state.next_action.sleep)
+        fault = state.outcome.exception()  # a TransientFault: nothing else is retried
+        self._on_retry(request.label or "a request", fault.reason, state.next_action.sleep)
 
     def close(self) -> None:
         """Close the HTTP connections the client holds; from now on nothing is sent, retried or waited for."""
