@@ -89,21 +89,22 @@ class RegenRun:
         self.targets = choose(self.states, list(options.names), str(options.draft))
         self._grounded = not options.failed or Grounding(self.session.settings.grounding) is not Grounding.ERROR
         if options.failed:  # and the named ones, and those `check` fails on grounding: from the kept paper now,
-            self._add_failing(self.states)  # else once the run has fetched it
-            kept = grounding_paper(self.draft, self.session.settings, self.session.environ, kept_only=True)
-            if not self._grounded and kept is not None:
+            self._add_failing()  # else once the run has fetched it
+            kept = None if self._grounded else grounding_paper(self.draft, self.session.settings, self.session.environ,
+                                                               kept_only=True)
+            if kept is not None:
                 self._ground(*kept)
 
-    def _add_failing(self, found: list[SectionState]) -> None:
-        """Add the sections of `found` that fail to the targets, keeping the draft's order."""
-        failing = {s.index for s in found if s.action is Status.FILL and s.findings}
-        wanted = failing | {s.index for s in self.targets}
+    def _add_failing(self) -> None:
+        """Add the sections that fail now to the targets, keeping the draft's order."""
+        wanted = {s.index for s in self.states if s.action is Status.FILL and s.findings} | {s.index for s in self.targets}
         self.targets = [s for s in self.states if s.index in wanted]
 
     def _ground(self, paper, text: str | None) -> None:
         """Add the sections whose numbers `paper` (and `text`, what the model saw) does not state, as check finds them."""
-        grounded = grounding_by_block(self.archetype_doc, self.draft, paper, text)
-        self._add_failing(states(self.archetype_doc, self.draft.document, grounded))
+        for index, findings in grounding_by_block(self.archetype_doc, self.draft, paper, text).items():
+            self.states[index].findings += findings  # a state's index is its position in the draft's blocks
+        self._add_failing()
         self._grounded = True
 
     def execute(self, on_event: Emit | None = None) -> RegenResult:
