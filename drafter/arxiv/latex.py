@@ -549,6 +549,7 @@ _KEEP_LAST = {"textcolor": 2, "href": 2, "colorbox": 2, "hyperref": 1, "foreignl
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?")
 _REF = re.compile(r"\\(?:auto|c|C|eq|name|page)?ref\*?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\(.)")
+_PLAIN_RUN = re.compile(r"[^\\{}~`'-]+")  # none of the characters _inline treats specially
 
 
 def _prose(text: str, keys: Mapping[str, str]) -> str:
@@ -563,6 +564,11 @@ def _inline(text: str, keys: Mapping[str, str]) -> str:
     out: list[str] = []
     i = 0
     while i < len(text):
+        plain = _PLAIN_RUN.match(text, i)
+        if plain is not None:  # a run of characters that are themselves, taken at once (a paper is mostly these)
+            out.append(plain.group())
+            i = plain.end()
+            continue
         char = text[i]
         if char == "\\":
             two = text[i : i + 2]
