@@ -42,10 +42,11 @@ def environment(**values: str) -> Iterator[None]:
 class Fault:
     """One scripted misbehaviour, served instead of (or around) an answer."""
 
-    kind: str  # "rate_limit", "server_error", "timeout", "length", "reset", "status"
+    kind: str  # "rate_limit", "server_error", "timeout", "length", "reset", "status", "model", ...
     retry_after: str | None = None
     delay: float = 0.0
     status: int = 500
+    model: str | None = None  # "model": the model the answer names (a dated version, "" or None as local servers do)
     only_label: str | None = None  # apply only to requests whose last message contains this text
 
 
@@ -61,6 +62,16 @@ class Received:
     peer: str = ""  # the client's host:port, so one TCP connection is one distinct value
 
 
+_NO_ANSWER = frozenset({"reset", "rate_limit", "server_error", "status"})  # faults served instead of an answer
+
+
+def _wait_until(deadline: float) -> None:
+    """Sleep until the monotonic clock reaches `deadline` (at once if it has)."""
+    remaining = deadline - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
 class _Server(ThreadingHTTPServer):
     # socketserver listens with a backlog of 5: 14 sections connecting at once overflow it, and a
     # dropped SYN costs the client a 1 s retransmit, which real servers (backlog 2048) do not cause.
@@ -72,6 +83,8 @@ class FakeOpenAI:
     """A threaded OpenAI-compatible server; use as a context manager."""
 
     responder: Responder
+    # Seconds from a request's arrival to its answer, reading the request and making the answer included, as a
+    # real endpoint's latency is: 14 answers made at once in this process no longer arrive later than `latency`.
     latency: float = 0.0
     max_concurrent: int | None = None
     retry_after_when_busy: str = "0.05"
@@ -212,9 +225,10 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             if self._batch_api("POST"):
                 return
+            arrived = time.monotonic()  # the latency runs from here: reading the body is part of the server's time
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=time.monotonic(),
+            record = Received(body=body, headers={k.lower(): v for k, v in self.headers.items()}, started=arrived,
                               peer="%s:%s" % self.client_address[:2])
             with server._lock:
                 server.received.append(record)
@@ -251,9 +265,13 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
                 return
             fault = server._take_fault(body)
-            if server.latency:
-                time.sleep(server.latency)
-            finish_reason = "stop"
+            answer = None
+            if fault is None or fault.kind not in _NO_ANSWER:
+                # Made within the latency, as a real endpoint makes its answer, and midway through it: away from the
+                # burst of requests arriving at once, whose arrival it would otherwise delay in this process.
+                _wait_until(record.started + server.latency / 2)
+                answer = self._answer(body, fault)
+            _wait_until(record.started + server.latency)
             if fault is not None:
                 if fault.kind == "reset":
                     record.status = 0
@@ -269,19 +287,21 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     headers = {"retry-after": fault.retry_after} if fault.retry_after else {}
                     self._send(status, {"error": {"message": f"scripted {fault.kind}", "type": fault.kind}}, headers)
                     return
-                elif fault.kind == "length":
-                    finish_reason = "length"
-                elif fault.kind == "null_finish":  # llama.cpp-style servers have answered "finish_reason": null
-                    finish_reason = None
-            answer = server.completion_body(body, finish_reason)
+            self._release()
+            self._send(200, answer)
+
+        def _answer(self, body: dict[str, Any], fault: Fault | None) -> dict[str, Any]:
+            finish_reason = {"length": "length", "null_finish": None}.get(fault.kind, "stop") if fault else "stop"
+            answer = server.completion_body(body, finish_reason)  # llama.cpp-style servers have answered "finish_reason": null
             if fault is not None and fault.kind == "no_choices":
                 answer["choices"] = []
             elif fault is not None and fault.kind == "no_usage":
                 del answer["usage"]
             elif fault is not None and fault.kind == "null_content":
                 answer["choices"][0]["message"]["content"] = None
-            self._release()
-            self._send(200, answer)
+            elif fault is not None and fault.kind == "model":
+                answer["model"] = fault.model
+            return answer
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()

@@ -109,6 +109,30 @@ def test_the_answer_carries_the_servers_model_and_usage(server):
     assert second.usage.cached_tokens > 0  # the server's prefix cache served the repeat
 
 
+@pytest.mark.parametrize("served, named", [
+    ("gpt-4.1-mini-2025-04-14", "gpt-4.1-mini-2025-04-14"),  # OpenAI names the dated version it ran
+    ("", "test-model"),  # some local servers name none: the model asked for stands in
+    (None, "test-model"),
+])
+def test_the_answer_names_the_model_that_served_it_else_the_one_asked_for(server, served, named):
+    """Regression (a mutation survivor): `completion.model and request.model` passed, the server echoing the request's model."""
+    server.fail_next("model", model=served)
+    client, _, _ = client_for(server)
+    assert client.complete(REQUEST).model == named
+    client.close()
+
+
+def test_an_unlabelled_request_stopped_in_flight_is_called_a_request(server):
+    """Regression (a mutation survivor): the name of an unlabelled request closed mid-flight was untested."""
+    client, _, _ = client_for(server)
+    server.responder = lambda body: (client.close(), "Hello.")[1]  # Ctrl-C while the server writes
+    server.fail_next("length")  # a fault worth retrying, but the client is closed by then
+    with pytest.raises(ClientClosed) as raised:
+        client.complete(ChatRequest(model="test-model", messages=(Message("user", "Hi."),)))
+    assert "failed while writing a request: the run was stopped" in str(raised.value)
+    assert len(server.received) == 1  # no retry after the close
+
+
 def test_warm_up_builds_the_sdk_client_in_the_background(server):
     client, _, _ = client_for(server)
     client.warm_up()
@@ -392,3 +416,33 @@ def test_the_cache_key_is_sent_to_openai_only_unless_told(base_url, sends):
 ])
 def test_server_messages_are_cut_to_one_short_line(text, limit, shown):
     assert _short(text, limit) == shown
+
+
+def test_the_test_servers_latency_includes_making_the_answer():
+    """Regression: the test server slept its latency and only then made the answer, so answers that took long to
+    make (14 at once in the benchmark's process) arrived later than the latency, and benchmarks charged drafter."""
+    import time
+
+    def slow_answer(body):
+        time.sleep(1.0)
+        return "Hello."
+
+    with FakeOpenAI(slow_answer, latency=1.0) as slow:
+        client, _, _ = client_for(slow)
+        assert client.complete(REQUEST).content == "Hello."
+        client.close()
+    served = slow.received[0]
+    assert 1.0 <= served.finished - served.started < 1.9  # made within the second: not 1 s + 1 s
+
+
+def test_warmed_waits_for_the_sdk_client_and_returns_at_once_without_a_warm_up(server):
+    """The pipeline prepares the sections only once the client is warm (see Pipeline._prepare_sections)."""
+    cold, _, _ = client_for(server)
+    cold.warmed()  # no warm-up started: nothing to wait for
+    assert cold._client is None
+    warming, _, _ = client_for(server)
+    warming.warm_up()
+    warming.warmed()
+    assert warming._client is not None
+    cold.close()
+    warming.close()

@@ -124,6 +124,11 @@ class OpenAIChat:
             self._warming = threading.Thread(target=self._warm, name="drafter-warm-up", daemon=True)
             self._warming.start()
 
+    def warmed(self) -> None:
+        """Wait until warm_up's thread has imported the SDK and built its client (at once if none was started)."""
+        if self._warming is not None:
+            self._warming.join()
+
     def _warm(self) -> None:
         try:
             self._sdk()
