@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -349,6 +350,15 @@ def source_index(source: str) -> SourceIndex:
     return SourceIndex(source)
 
 
+_indexing = threading.Lock()
+
+
+def shared_index(source: str) -> SourceIndex:
+    """`source_index` for threads judging at once: the first builds the index, the others wait for it (~10 ms each)."""
+    with _indexing:
+        return source_index(source)
+
+
 # -- the answer ------------------------------------------------------------------------------
 
 def claim_lines(text: str, *, skip_table_data: bool = False) -> list[tuple[int, str]]:
@@ -420,7 +430,7 @@ class Evidence:
 
 def evidence(answer: str, source: str, skeleton: str) -> list[Evidence]:
     """Return, for each figure `answer` claims, where `source` states it (section and sentence), in order."""
-    index = source_index(source)
+    index = shared_index(source)
     structure = _structure(skeleton)
     out = []
     for number, text in claim_lines(answer):
@@ -443,7 +453,7 @@ def ungrounded_numbers(answer: str, source: str, skeleton: str) -> list[Finding]
     prose and headings count as structure; the figures in its sample table rows do not (they are exactly
     what a model must not copy).
     """
-    index = source_index(source)
+    index = shared_index(source)
     structure = _structure(skeleton)
     findings = []
     for number, text in claim_lines(answer):

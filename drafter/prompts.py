@@ -77,6 +77,15 @@ class PromptBook:
             todo = "" if mine else "; fix it there, or remove it to use drafter's own"
             raise PromptError(str(path), f"{error.message or type(error).__name__}{where}{todo}") from None
 
+    def prepare(self, title: str) -> None:
+        """Compile the template of the section `title` now, so asking for the section later does not wait for it."""
+        import jinja2
+
+        try:
+            self._env.get_template(self.section_template(title))
+        except jinja2.TemplateError:
+            pass  # rendering the section meets the same error and reports it
+
     def section_template(self, title: str) -> str:
         """Return the template for a section: its own by anchor name if one exists, else the default."""
         import jinja2

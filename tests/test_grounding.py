@@ -401,3 +401,24 @@ def test_one_invented_body_figure_is_caught(old: str, new: str) -> None:
     assert old in TRAINING
     findings = grounding.ungrounded_numbers(TRAINING.replace(old, new, 1), source, TRAINING_SKELETON)
     assert [f.message.split("'")[1] for f in findings] == [new]
+
+
+def test_sections_judged_at_once_build_one_index() -> None:
+    """Regression: 14 sections' answers arrive together; each judge missed the cache before the first had built
+    the paper's index, so a run built it two or three times (~10 ms each) just before the draft was written."""
+    import threading
+
+    paper = "\n".join(f"## {n} Part\n\nWe trained for {n} hours on {n % 9 + 1} GPUs." for n in range(1, 1500))
+    grounding.source_index.cache_clear()
+    start = threading.Barrier(8)
+
+    def judge() -> None:
+        start.wait()
+        grounding.ungrounded_numbers("## Results\n\nWe trained for 7 hours.\n", paper, SKELETON)
+
+    judges = [threading.Thread(target=judge) for _ in range(8)]
+    for thread in judges:
+        thread.start()
+    for thread in judges:
+        thread.join()
+    assert grounding.source_index.cache_info().misses == 1

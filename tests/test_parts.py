@@ -328,3 +328,88 @@ def test_nothing_in_the_repository_reads_outside_it():
         if needle in path.read_text(encoding="utf-8", errors="replace")
     ]
     assert offenders == []
+
+
+# -- work done while the model is out --------------------------------------------------------------
+
+def _wait_for(condition, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def test_the_sections_are_prepared_while_the_facts_request_is_out_and_only_once_the_client_is_warm():
+    """Regression: the sections' templates were compiled, and the validators imported, by the sections themselves,
+    after the facts arrived: ~20 ms that delayed every section's request. Before the client is warm it would slow
+    the SDK's import, which the facts request waits for."""
+    import threading
+
+    from drafter.pipeline.fill import Pipeline
+    from drafter.prompts import PromptBook
+    from drafter.chat.base import ChatResponse
+
+    class Recording(PromptBook):
+        def __init__(self):
+            super().__init__()
+            self.prepared: list[str] = []
+
+        def prepare(self, title):
+            self.prepared.append(title)
+            super().prepare(title)
+
+    warm = threading.Event()
+    prompts = Recording()
+    outline = ["Introduction", "Architecture Overview", "Conclusion"]
+    seen: dict[str, list[str]] = {}
+
+    class FactsClient:
+        def complete(self, request):
+            seen["before warm"] = list(prompts.prepared)
+            warm.set()
+            assert _wait_for(lambda: len(prompts.prepared) == len(outline))
+            return ChatResponse('{"name": "Transformer", "tagline": "t", "kind": "model", "slug": "transformer"}')
+
+        def close(self):
+            pass
+
+    pipeline = Pipeline(FactsClient(), prompts, model="m", warmed=warm.wait)
+    pipeline.outline = outline
+    facts, _ = pipeline.establish_facts(transformer_paper())
+    assert facts.name == "Transformer"
+    assert seen["before warm"] == []
+    assert prompts.prepared == outline
+
+
+def test_the_papers_figures_are_indexed_while_the_sections_are_out():
+    """Regression: the paper's figures were indexed (~10 ms) by the first answer's judge, while the other answers
+    arrived and waited: the draft was written that much later."""
+    import threading
+
+    from drafter import grounding
+    from drafter.chat.base import ChatResponse
+    from drafter.pipeline.fill import Pipeline
+    from drafter.prompts import PromptBook
+
+    grounding.source_index.cache_clear()
+    everyone_asked = threading.Barrier(2)
+    indexed_before_answering: list[bool] = []
+
+    class SectionsClient:
+        def complete(self, request):
+            everyone_asked.wait(timeout=10)
+            indexed_before_answering.append(_wait_for(lambda: grounding.source_index.cache_info().currsize == 1, seconds=2))
+            return ChatResponse(f"## {request.label}\n\nThe Transformer relies on attention alone.\n")
+
+        def close(self):
+            pass
+
+    facts = facts_module.Facts("Transformer", "attention only", "model", "transformer")
+    rendered = "# T\n\n## Introduction\n\n<!-- x -->\n\n## Conclusion\n\n<!-- y -->\n"
+    draft = Pipeline(SectionsClient(), PromptBook(), model="m").fill(transformer_paper(), facts, rendered)
+    assert [outcome.status.value for outcome in draft.outcomes] == ["keep", "filled", "filled"]
+    assert indexed_before_answering == [True, True]

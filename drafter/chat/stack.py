@@ -20,6 +20,7 @@ from .base import ChatClient, Wrapper
 if TYPE_CHECKING:
     from .budget import Budgeted
     from .cassette import Player, Recorder
+    from .openai import OpenAIChat
 
 OnRetry = Callable[[str, str, float], None]  # (label, reason, seconds) before a transport retry waits
 
@@ -33,7 +34,8 @@ class ChatStack(Wrapper):
         if replay is not None or record is not None:
             from .cassette import Player, Recorder  # and YAML: only a replay or a recording reads or writes one
         self.player: Player | None = Player(replay) if replay is not None else None
-        client: ChatClient = self.player if self.player is not None else _endpoint(settings, on_retry)
+        self.endpoint: OpenAIChat | None = _endpoint(settings, on_retry) if self.player is None else None
+        client: ChatClient = self.player if self.player is not None else self.endpoint
         self.recorder: Recorder | None = Recorder(client, record) if record is not None else None
         self.budget: Budgeted | None = None  # the run's budget, to say what was spent when it ran out
         try:
@@ -62,6 +64,11 @@ class ChatStack(Wrapper):
             client = RequestLog(client, log)
         return client
 
+    def warmed(self) -> None:
+        """Wait until the endpoint's SDK client is built (at once when replaying: a cassette has nothing to build)."""
+        if self.endpoint is not None:
+            self.endpoint.warmed()
+
     @property
     def cassette(self) -> Path | None:
         """The cassette replayed, if any (for messages about it)."""
@@ -84,7 +91,7 @@ class ChatStack(Wrapper):
 
 
 
-def _endpoint(settings: Settings, on_retry: OnRetry | None) -> ChatClient:
+def _endpoint(settings: Settings, on_retry: OnRetry | None) -> OpenAIChat:
     from .openai import OpenAIChat  # the module is light; the SDK itself loads in warm_up's thread
 
     client = OpenAIChat(base_url=settings.base_url, api_key=settings.api_key,

@@ -225,7 +225,7 @@ class Session:
 
         pipeline = Pipeline(client, self.prompts, model=self.settings.model, max_attempts=self.settings.max_attempts,
                             concurrency=self.settings.concurrency, on_event=self.on_event, hint=hint, cache=self.cache(),
-                            grounding=self.settings.grounding)
+                            grounding=self.settings.grounding, warmed=self.stack.warmed if self.stack else None)
         pipeline.paper_text = self.paper_text
         return pipeline
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,13 +19,11 @@ from ..chat.cache import ResponseCache
 from ..errors import BudgetExceeded
 from ..facts import FACTS_SCHEMA, Facts, parse_facts, prefill
 from ..findings import Finding
-from ..grounding import paper_source, ungrounded_numbers
 from ..grounding_mode import Grounding
 from ..post.pairing import outline as outline_of
 from ..prompts import PromptBook
 from ..post.document import Document
 from ..status import Status
-from ..validate.section import validate_section
 from .events import Emit, Event
 from .messages import FACTS_LABEL, facts_messages, prompt_cache_key, section_messages
 from .reask import Aborted, Attempt, Conversation, Judge, ask_until_valid
@@ -111,8 +111,11 @@ class Pipeline:
         hint: str | None = None,
         cache: ResponseCache | None = None,
         grounding: str = "error",
+        warmed: Callable[[], None] | None = None,
     ) -> None:
         self.grounding = Grounding(grounding)
+        # Blocks until the client's start-up (the SDK's import and client) is done; the sections are prepared after it.
+        self._warmed = warmed or (lambda: None)
         self.client = client
         self.cache = cache
         self.answered = 0  # answers that passed validation this run, cached ones included
@@ -126,6 +129,7 @@ class Pipeline:
         self._on_event = on_event or (lambda event: None)
         self.paper_text: PaperText | None = None  # the paper's full text, cut to its token budget (None: abstract only)
         self.outline: list[str] | None = None  # the post's headings, known before the facts so every request shares them
+        self._unasked: int | None = None  # sections of fill() yet to send their request; the last one starts indexing
 
     @property
     def _text(self) -> str | None:
@@ -152,6 +156,7 @@ class Pipeline:
         conversation = Conversation(FACTS_LABEL, -1, facts_messages(self.prompts, paper, self.outline, self._text),
                                     prompt_cache_key(paper), FACTS_SCHEMA)
         holder: dict[str, Facts] = {}
+        threading.Thread(target=self._prepare_sections, name="drafter-prepare", daemon=True).start()
 
         def judge(answer: str) -> list[Finding]:
             facts, findings = parse_facts(answer)
@@ -166,6 +171,22 @@ class Pipeline:
                           refusal=last.refusal)
         self._emit(Event(FACTS_LABEL, status, conversation.attempts, tuple(last.findings), conversation.usage))
         return facts, outcome
+
+    def _prepare_sections(self) -> None:
+        """While the facts request is out, load the validators and compile the sections' templates (~20 ms of CPU).
+
+        The sections are asked the moment the facts arrive, and this work would delay their requests. It waits for
+        the client's start-up first: done during the SDK's import, it would delay the facts request as much.
+        """
+        try:
+            self._warmed()
+            from .. import grounding  # noqa: F401 - imported for the sections' judges
+            from ..validate import section  # noqa: F401
+
+            for title in self.outline or []:
+                self.prompts.prepare(title)
+        except Exception:  # noqa: BLE001 - a head start only: the section that needs it meets the same error
+            pass
 
     def layout(self, paper: Paper, facts: Facts, rendered: str) -> Layout:
         """The prefilled post, its outline, the blocks kept or stripped as they are, and the blocks to fill."""
@@ -193,6 +214,7 @@ class Pipeline:
         """Fill every block of the rendered archetype that needs it, all at once; keep or strip the others."""
         laid = self.layout(paper, facts, rendered)
         outline, outcomes = laid.outline, laid.outcomes
+        self._unasked = len(laid.to_fill)
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="drafter-section")
         try:
             futures = {index: pool.submit(self._guarded, self.fill_block, paper, facts, outline, index, block)
@@ -228,21 +250,23 @@ class Pipeline:
         messages = section_messages(self.prompts, paper, facts, self.outline or outline, block.title, block.text, self.hint,
                                     self._text)
         conversation = Conversation(block.title, index, messages, prompt_cache_key(paper))
-        # Grounding judges numbers against what the model was shown: the paper's metadata, abstract, text and facts.
-        source = paper_source(paper, facts.name, facts.tagline, facts.kind, *([self._text] if self._text else []))
-
         grounded: dict[str, list[Finding]] = {}  # by answer: the judge's and the warnings' grounding, done once
 
         def ground(answer: str) -> list[Finding]:
             if answer not in grounded:
-                grounded[answer] = ungrounded_numbers(answer, source, block.text)
+                from ..grounding import ungrounded_numbers
+
+                grounded[answer] = ungrounded_numbers(answer, self._source(paper, facts), block.text)
             return grounded[answer]
 
         def judge(answer: str) -> list[Finding]:
+            from ..validate.section import validate_section
+
             failing, _ = self.grounding.split(lambda: ground(answer))
             found = set(validate_section(block.text, answer)) | set(failing)
             return sorted(found, key=lambda finding: (finding.line, finding.rule, finding.message))
 
+        self._about_to_ask(paper, facts)
         last = self._ask(conversation, judge)
         if last.findings:
             self._emit(Event(block.title, Status.FAILED, conversation.attempts, tuple(last.findings), conversation.usage))
@@ -252,6 +276,38 @@ class Pipeline:
         _, warnings = self.grounding.split(lambda: ground(last.answer))
         return Outcome(block.title, Status.FILLED, _fit(last.answer, block.text), conversation.attempts, [],
                        conversation.usage, warnings)
+
+
+    def _source(self, paper: Paper, facts: Facts) -> str:
+        """What a section's numbers are judged against: what the model was shown (metadata, abstract, text) and the facts."""
+        from ..grounding import paper_source  # with the validators: the first request never needs them
+
+        return paper_source(paper, facts.name, facts.tagline, facts.kind, *([self._text] if self._text else []))
+
+    def _about_to_ask(self, paper: Paper, facts: Facts) -> None:
+        """Count a section of fill() about to ask; the last one starts indexing the paper's figures (~10 ms).
+
+        Built while every request is out, the index is ready when the answers arrive together; built by the first
+        answer's judge, it delayed the last answers' and so the draft.
+        """
+        with self._lock:
+            if self._unasked is None:
+                return
+            self._unasked -= 1
+            if self._unasked > 0:
+                return
+            self._unasked = None
+        if self.grounding is not Grounding.OFF:
+            threading.Thread(target=self._index, args=(paper, facts), name="drafter-index", daemon=True).start()
+
+    def _index(self, paper: Paper, facts: Facts) -> None:
+        try:
+            time.sleep(2 * sys.getswitchinterval())  # the requests still being written leave first
+            from ..grounding import shared_index
+
+            shared_index(self._source(paper, facts))
+        except Exception:  # noqa: BLE001 - a head start only: the first judge meets the same error
+            pass
 
 
 def _fit(answer: str, original: str) -> str:
