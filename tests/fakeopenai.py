@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import threading
 import time
 from collections import deque
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from fakebatch import FakeBatchAPI
@@ -91,6 +93,7 @@ class FakeOpenAI:
     faults: deque[Fault] = field(default_factory=deque)
     received: list[Received] = field(default_factory=list)  # requests outside the Batch API, which counts its own
     batch: FakeBatchAPI = field(default_factory=FakeBatchAPI)  # OpenAI's Batch API (tests/fakebatch.py)
+    tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS with them (tests/data/tls/)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -99,6 +102,10 @@ class FakeOpenAI:
         self.rejected_busy = 0
         self._prefixes: list[str] = []
         self._server = _Server(("127.0.0.1", 0), _handler(self))
+        if self.tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -106,7 +113,7 @@ class FakeOpenAI:
     def base_url(self) -> str:
         """The /v1 base URL to give the SDK."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}/v1"
 
     @property
     def completions(self) -> list[Received]:

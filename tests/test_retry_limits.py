@@ -6,6 +6,8 @@ driven step by step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from drafter.chat.base import ChatRequest, Message
@@ -446,3 +448,41 @@ def test_warmed_waits_for_the_sdk_client_and_returns_at_once_without_a_warm_up(s
     assert warming._client is not None
     cold.close()
     warming.close()
+
+
+def test_a_wait_asked_before_any_outcome_is_the_plain_backoff():
+    """Regression (a mutation survivor): the wait's guard for a retry state without an outcome was untested."""
+    import tenacity
+
+    from drafter.chat.openai import _WaitRetryAfter
+
+    state = tenacity.RetryCallState(retry_object=tenacity.Retrying(), fn=None, args=(), kwargs={})
+    assert state.outcome is None
+    assert _WaitRetryAfter(initial=1.0, maximum=30.0)(state) == 1.0
+
+
+TLS = Path(__file__).resolve().parent / "data" / "tls"
+
+
+@pytest.mark.parametrize("warmed_up", [True, False])
+@pytest.mark.parametrize("trusted, answered", [(True, True), (False, False)])
+def test_certificates_are_verified_and_ssl_cert_file_trusted(monkeypatch, warmed_up, trusted, answered):
+    """The TLS context warm_up makes in a thread of its own verifies as the SDK's own does: a server's certificate
+    is checked, and one that SSL_CERT_FILE names (a company's CA) is trusted, warmed up or not."""
+    if trusted:
+        monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "cert.pem"))
+    else:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with FakeOpenAI(answer, tls=(TLS / "cert.pem", TLS / "key.pem")) as secure:
+        assert secure.base_url.startswith("https://127.0.0.1:")
+        client, _, _ = client_for(secure, attempts=1)
+        if warmed_up:
+            client.warm_up()
+        if answered:
+            assert client.complete(REQUEST).content == "Hello."
+            assert bool(client._tls) is warmed_up  # the context made beforehand served the request
+        else:
+            with pytest.raises(ModelUnavailable) as refused:
+                client.complete(REQUEST)
+            assert "CERTIFICATE_VERIFY_FAILED" in str(refused.value) or "certificate verify failed" in str(refused.value)
+        client.close()

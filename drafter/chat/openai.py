@@ -10,6 +10,8 @@ from ..errors import ClientClosed, ConfigError, MissingApiKey, ModelUnavailable
 from .base import ChatRequest, ChatResponse, Usage
 
 if TYPE_CHECKING:  # the SDK is imported only when a model call is made: it costs ~0.5 s at start-up
+    import ssl
+
     import openai
     import tenacity  # imported with the first request too: `drafter check` and `--help` never need it
 
@@ -116,13 +118,30 @@ class OpenAIChat:
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
         self._warming: threading.Thread | None = None
+        self._tls: list["ssl.SSLContext"] = []  # the TLS context warm_up's second thread made, once it has
+        self._tls_thread: threading.Thread | None = None
         self.limit = AdaptiveLimit()
 
     def warm_up(self) -> None:
         """Import the SDK (~0.4 s) and build its client in the background, e.g. while arXiv answers."""
         if self._client is None and self._warming is None:
+            self._tls_thread = threading.Thread(target=self._make_tls_context, name="drafter-tls", daemon=True)
+            self._tls_thread.start()
             self._warming = threading.Thread(target=self._warm, name="drafter-warm-up", daemon=True)
             self._warming.start()
+
+    def _make_tls_context(self) -> None:
+        """Make the TLS context the SDK's HTTP client would make as it is built, from the same settings.
+
+        Loading the system's CA certificates takes ~20 ms, and OpenSSL does it without the GIL: made here, beside
+        the SDK's import, it costs the first request nothing; made by the client, it is on the request's path.
+        """
+        try:
+            import httpx2  # the SDK's HTTP library: its defaults, SSL_CERT_FILE and SSL_CERT_DIR included
+
+            self._tls.append(httpx2.create_ssl_context())
+        except Exception:  # noqa: BLE001 - another HTTP library, or none to be had: the client makes its own
+            pass
 
     def warmed(self) -> None:
         """Wait until warm_up's thread has imported the SDK and built its client (at once if none was started)."""
@@ -141,11 +160,15 @@ class OpenAIChat:
                 import openai
 
                 connect, read = self._timeouts
+                if self._tls_thread is not None:
+                    self._tls_thread.join()
                 self._client = openai.OpenAI(
                     base_url=self.base_url,
                     api_key=self._api_key,
                     max_retries=0,
                     timeout=openai.Timeout(read, connect=connect),
+                    # The SDK's own HTTP client and defaults, with the TLS context made beforehand when there is one.
+                    http_client=openai.DefaultHttpxClient(verify=self._tls[0]) if self._tls else None,
                 )
             return self._client
 
