@@ -60,7 +60,7 @@ def fresh_figures(latencies: list[float], runs: int) -> None:
         wall = statistics.median(walls)
         first = statistics.median(f for _, f, _ in measured)
         tail = statistics.median(t for _, _, t in measured)
-        print(f"  L = {latency:.1f} s  {wall:.3f} s = {wall / latency:.2f} L  (range {min(walls) / latency:.2f}-{max(walls) / latency:.2f} L;"
+        print(f"  L = {latency:.1f} s  {wall:.3f} s = {wall / latency:.3f} L  (range {min(walls) / latency:.2f}-{max(walls) / latency:.2f} L;"
               f" first request at {first:.3f} s, exit {tail:.3f} s after the last answer)")
 
 
