@@ -480,7 +480,7 @@ def test_certificates_are_verified_and_ssl_cert_file_trusted(monkeypatch, warmed
             client.warm_up()
         if answered:
             assert client.complete(REQUEST).content == "Hello."
-            assert bool(client._tls) is warmed_up  # the context made beforehand served the request
+            assert (client._tls_context is not None) is warmed_up  # the context made beforehand served the request
         else:
             with pytest.raises(ModelUnavailable) as refused:
                 client.complete(REQUEST)

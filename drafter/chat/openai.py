@@ -118,7 +118,7 @@ class OpenAIChat:
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
         self._warming: threading.Thread | None = None
-        self._tls: list["ssl.SSLContext"] = []  # the TLS context warm_up's second thread made, once it has
+        self._tls_context: ssl.SSLContext | None = None  # made by warm_up's second thread (see _make_tls_context)
         self._tls_thread: threading.Thread | None = None
         self.limit = AdaptiveLimit()
 
@@ -139,7 +139,7 @@ class OpenAIChat:
         try:
             import httpx2  # the SDK's HTTP library: its defaults, SSL_CERT_FILE and SSL_CERT_DIR included
 
-            self._tls.append(httpx2.create_ssl_context())
+            self._tls_context = httpx2.create_ssl_context()
         except Exception:  # noqa: BLE001 - another HTTP library, or none to be had: the client makes its own
             pass
 
@@ -168,7 +168,7 @@ class OpenAIChat:
                     max_retries=0,
                     timeout=openai.Timeout(read, connect=connect),
                     # The SDK's own HTTP client and defaults, with the TLS context made beforehand when there is one.
-                    http_client=openai.DefaultHttpxClient(verify=self._tls[0]) if self._tls else None,
+                    http_client=None if self._tls_context is None else openai.DefaultHttpxClient(verify=self._tls_context),
                 )
             return self._client
 
