@@ -108,6 +108,7 @@ def test_three_papers_through_prepared_files_and_a_vllm_stand_in(env, tmp_path, 
     ('{"custom_id": "2101.00001:facts:1", "response": {"status_code": 200, "body": {}}, "error": null}\n',
      "line 1 answers '2101.00001:facts:1', which the batch never asked"),
     (None, "its last line is cut short"),  # the stand-in's real output, cut in the middle of its last line
+    (b"caf\xe9\n", "it cannot be read: it is not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8 and run again"),
 ])
 def test_a_foreign_or_truncated_results_file_is_refused(env, tmp_path, model_server, results, problem):
     result = drafter("batch", *PAPERS, "--prepare", str(tmp_path / "round1.jsonl"))
@@ -116,7 +117,10 @@ def test_a_foreign_or_truncated_results_file_is_refused(env, tmp_path, model_ser
     if results is None:
         run_batch(tmp_path / "round1.jsonl", path, model_server.completion_body)
         results = path.read_text(encoding="utf-8")[:-40]
-    path.write_text(results, encoding="utf-8")
+    if isinstance(results, bytes):  # a file saved in another encoding (regression: the codec's own long message)
+        path.write_bytes(results)
+    else:
+        path.write_text(results, encoding="utf-8")
     before = state_of(Path.cwd())
     refused = drafter("batch", "--resume", name, "--results", str(path))
     assert refused.exit_code == 2

@@ -118,14 +118,21 @@ def test_the_state_file_round_trips_and_is_written_atomically(tmp_path):
     assert state.load(folder, "batch-1").usage() == Usage(5, 2, 0)
 
 
-@pytest.mark.parametrize(("name", "error"), [("nope", BatchNotFound), ("../x", BatchNotFound), ("damaged", BatchStateDamaged)])
-def test_a_missing_or_damaged_state_is_a_one_line_error(tmp_path, name, error):
+@pytest.mark.parametrize(("name", "error", "says"), [
+    ("nope", BatchNotFound, "nope"),
+    ("../x", BatchNotFound, "../x"),
+    ("damaged", BatchStateDamaged, "damaged.json cannot be read"),
+    ("latin1", BatchStateDamaged, "it is not UTF-8 text (byte 0xe9 at offset 1); save it as UTF-8 and run again"),
+])
+def test_a_missing_or_damaged_state_is_a_one_line_error(tmp_path, name, error, says):
     folder = tmp_path / "batches"
     folder.mkdir()
     (folder / "damaged.json").write_text('{"format": 1, "name": 3}', encoding="utf-8")
+    (folder / "latin1.json").write_bytes(b'{\xe9}')  # regression: the codec's own message, not what to do
     with pytest.raises(error) as raised:
         state.load(folder, name)
     assert "\n" not in str(raised.value)
+    assert says in str(raised.value)
 
 
 @pytest.mark.parametrize(("site", "expected"), [(True, "site/.drafter/batches"), (False, "work/.drafter/batches")])

@@ -21,6 +21,7 @@ from .. import arxiv
 from ..arxiv import store as papercache
 from ..arxiv.fulltext import Fetched
 from ..errors import DrafterError, OutputExists
+from ..files import unreadable
 from ..facts import fallback_facts
 from ..chat.base import ChatRequest, ChatResponse
 from ..chat.openai import needs_api_key
@@ -416,7 +417,7 @@ class BatchRun:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise ResultsRefused(str(path), f"it cannot be read ({error})") from None
+            raise ResultsRefused(str(path), f"it cannot be read: {unreadable(error)}") from None
         try:
             results = jsonl.parse_results(text, known)
         except jsonl.ResultsFormatError as error:

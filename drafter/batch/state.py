@@ -11,7 +11,7 @@ from typing import Any
 
 from ..chat.base import Usage
 from ..errors import OutputUnwritable
-from ..files import write_atomic
+from ..files import unreadable, write_atomic
 from ..errors import BatchNotFound, BatchStateDamaged
 
 FORMAT = 1
@@ -169,7 +169,7 @@ def load(directory: Path, name: str) -> BatchState:
     except FileNotFoundError:
         raise BatchNotFound(name, str(directory), names(directory)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise BatchStateDamaged(str(path), str(error)) from None
+        raise BatchStateDamaged(str(path), unreadable(error)) from None
     return BatchState.from_json(text, str(path))
 
 
