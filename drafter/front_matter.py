@@ -82,7 +82,6 @@ def front_matter_data(block: str) -> dict:
     return data
 
 
-
 def _load_yaml(handler, text: str):
     """YAML through python-frontmatter's handler, by libyaml when PyYAML has it (ten times faster, for `check` in a
     hook); what libyaml rejects is read again by PyYAML's own loader, whose messages ("expected <block end>, but

@@ -160,8 +160,9 @@ def grounding_paper(draft: DraftFile, settings, environ: Mapping[str, str], *, k
         return None
     text = None
     if settings.source == "full":
-        if kept_only and papercache.kept_text(paper.arxiv_id, environ) is None:
+        fetched = papercache.kept_text(paper.arxiv_id, environ) if kept_only else papercache.load_text(paper.arxiv_id, environ)
+        if fetched is None:
             return None
-        shown = papercache.load_text(paper.arxiv_id, environ, offline=kept_only).shown(settings.max_source_tokens)
+        shown = fetched.shown(settings.max_source_tokens)
         text = shown.markdown() if shown is not None else None
     return paper, text
